@@ -1,0 +1,49 @@
+//! `delx-framework`: everything a local-first wellness connector needs, and nothing
+//! about any particular provider or about MCP itself.
+//!
+//! A provider crate describes itself with a [`ProviderDescriptor`], implements
+//! [`Tool`], [`Prompt`] and [`Resource`] for its surface, and submits one
+//! [`ProviderRegistration`] with `inventory`. The server turns the resulting
+//! [`Registry`] into an MCP server; the conformance suite and the command line call
+//! the very same registry in-process, so every caller shares one validation path.
+//!
+//! What this crate deliberately does not own: wire protocols (the server speaks MCP),
+//! argv parsing (the binary does), and provider knowledge (provider crates do).
+
+pub mod completion;
+pub mod config;
+pub mod context;
+pub mod error;
+pub mod privacy;
+pub mod prompt;
+pub mod provider;
+pub mod registry;
+pub mod render;
+pub mod resource;
+pub mod result;
+pub mod schema;
+pub mod tool;
+
+pub use async_trait::async_trait;
+pub use inventory;
+pub use schemars;
+
+pub use config::{
+    ConfigError, ConfigFileStatus, ConfigKey, ConfigSource, LayeredConfig, ValueSource,
+};
+pub use context::{CallContext, LogLevel, NullContext};
+pub use error::{ErrorKind, ToolError};
+pub use privacy::{PrivacyMode, Redactor};
+pub use prompt::{
+    Prompt, PromptArgs, PromptArgument, PromptMessage, PromptReply, PromptRole, PromptSpec,
+};
+pub use provider::{
+    AuthModel, BuildContext, Provider, ProviderDescriptor, ProviderLink, ProviderRegistration,
+};
+pub use registry::{CallError, CompleteError, PromptError, ReadError, Registry, RegistryError};
+pub use render::ResponseFormat;
+pub use resource::{
+    Resource, ResourceContent, ResourceSpec, ResourceSpecUri, UriTemplate, UriVars,
+};
+pub use result::{Image, ResourceLink, ToolOutput, ToolResult};
+pub use tool::{DynTool, NoInput, Tool, ToolAnnotations, ToolSpec};

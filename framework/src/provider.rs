@@ -1,0 +1,125 @@
+//! Providers: who a connector talks to, and how it plugs in.
+//!
+//! A provider crate submits one [`ProviderRegistration`] with `inventory::submit!`;
+//! linking the crate into a binary is all it takes to serve it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::prompt::Prompt;
+use crate::resource::Resource;
+use crate::tool::DynTool;
+
+/// How a provider authenticates its user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthModel {
+    /// OAuth 2.0 authorization code with a local loopback callback.
+    OAuth2AuthorizationCode,
+    /// A personal API key or token the user pastes in.
+    ApiKey,
+    /// Local files only, no account.
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProviderLink {
+    pub label: &'static str,
+    pub url: &'static str,
+}
+
+/// The static facts about a provider, used by manifests, doctor and the server.
+#[derive(Debug)]
+pub struct ProviderDescriptor {
+    /// Short lowercase id; also the prefix of every tool name (`withings`).
+    pub id: &'static str,
+    pub display_name: &'static str,
+    /// Directory under the user's home holding config and tokens (`.withings-mcp`).
+    pub home_dir: &'static str,
+    /// Prefix of the provider's environment variables (`WITHINGS`).
+    pub env_prefix: &'static str,
+    pub scopes: &'static [&'static str],
+    pub auth_model: AuthModel,
+    /// What crosses the machine boundary, in one sentence.
+    pub api_boundary: &'static str,
+    pub data_categories: &'static [&'static str],
+    pub signals: &'static [&'static str],
+    pub links: &'static [ProviderLink],
+    pub version: &'static str,
+    /// Guidance for agents, merged into the server's `instructions`.
+    pub instructions: &'static str,
+}
+
+/// Where a provider reads its environment from; a snapshot, so tests can inject one.
+#[derive(Debug, Clone, Default)]
+pub struct BuildContext {
+    env: BTreeMap<String, String>,
+    home: Option<PathBuf>,
+}
+
+impl BuildContext {
+    /// The real process environment and the user's home directory.
+    pub fn from_process() -> Self {
+        Self {
+            env: std::env::vars().collect(),
+            home: dirs::home_dir(),
+        }
+    }
+
+    pub fn new(env: BTreeMap<String, String>, home: Option<PathBuf>) -> Self {
+        Self { env, home }
+    }
+
+    /// A non-empty environment value; an empty variable counts as unset.
+    pub fn env(&self, key: &str) -> Option<&str> {
+        self.env
+            .get(key)
+            .map(String::as_str)
+            .filter(|value| !value.trim().is_empty())
+    }
+
+    pub fn home(&self) -> Option<&Path> {
+        self.home.as_deref()
+    }
+}
+
+/// A provider, built and ready to serve.
+pub trait Provider: Send + Sync + 'static {
+    fn descriptor(&self) -> &'static ProviderDescriptor;
+    fn tools(&self) -> Vec<Arc<dyn DynTool>>;
+
+    fn prompts(&self) -> Vec<Arc<dyn Prompt>> {
+        Vec::new()
+    }
+
+    fn resources(&self) -> Vec<Arc<dyn Resource>> {
+        Vec::new()
+    }
+
+    /// Values that must never reach any output (the configured client secret, say).
+    fn secrets(&self) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+/// A failure to build a provider; the registry reports it with the provider's id.
+pub type BuildError = Box<dyn std::error::Error + Send + Sync>;
+
+/// One provider's entry in the link-time registry.
+pub struct ProviderRegistration {
+    pub descriptor: &'static ProviderDescriptor,
+    pub build: fn(&BuildContext) -> Result<Arc<dyn Provider>, BuildError>,
+}
+
+inventory::collect!(ProviderRegistration);
+
+impl ProviderRegistration {
+    /// Every provider linked into this binary, sorted by id.
+    pub fn all() -> Vec<&'static ProviderRegistration> {
+        let mut all: Vec<_> = inventory::iter::<ProviderRegistration>
+            .into_iter()
+            .collect();
+        all.sort_by_key(|registration| registration.descriptor.id);
+        all
+    }
+}

@@ -1,0 +1,148 @@
+//! The command line: parsed once into typed options, then handed to one module per
+//! command. This is the binary's edge, so errors become one clear line on stderr.
+
+mod call;
+mod serve;
+
+use std::net::IpAddr;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use delx_framework::{BuildContext, Registry};
+
+use crate::App;
+
+/// Exit code for a command that ran and failed (a tool error, say).
+const EXIT_FAILURE: u8 = 1;
+/// Exit code for a command line we could not understand.
+const EXIT_USAGE: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(disable_version_flag = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve MCP on stdio (the default), or on streamable HTTP with --http.
+    Serve(ServeArgs),
+    /// Run one tool through the same validation as an MCP call; print its JSON result.
+    Call(CallArgs),
+    /// Print the version.
+    Version,
+}
+
+#[derive(Debug, clap::Args)]
+struct ServeArgs {
+    /// Serve streamable HTTP at /mcp instead of stdio.
+    #[arg(long)]
+    http: bool,
+    /// Address to bind (default 127.0.0.1, or the server's _HOST variable); anything
+    /// but loopback requires a bearer token.
+    #[arg(long, requires = "http")]
+    host: Option<IpAddr>,
+    /// Port to bind (default 3333, or the server's _PORT variable); 0 picks a free one
+    /// and prints the address on stderr.
+    #[arg(long, requires = "http")]
+    port: Option<u16>,
+    /// Bearer token clients must send. Prefer the environment variable: argv is
+    /// visible to other users of this machine.
+    #[arg(long, requires = "http")]
+    token: Option<String>,
+    /// Another Host name to accept besides loopback (repeatable).
+    #[arg(long = "allow-host", requires = "http")]
+    allow_hosts: Vec<String>,
+}
+
+impl Default for ServeArgs {
+    /// What a bare `withings-mcp` does: stdio, as MCP clients launch it.
+    fn default() -> Self {
+        Self {
+            http: false,
+            host: None,
+            port: None,
+            token: None,
+            allow_hosts: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+struct CallArgs {
+    /// The tool's name, as in tools/list.
+    tool: String,
+    /// The arguments as a JSON object.
+    #[arg(long, default_value = "{}")]
+    json: String,
+}
+
+/// Parses argv and runs the command; the whole program.
+pub fn run(app: App) -> ExitCode {
+    let cli = match Cli::try_parse_from(std::env::args_os()) {
+        Ok(cli) => cli,
+        Err(error) => return usage_error(app, &error),
+    };
+    init_logging(app);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => return fail(app, &format!("cannot start the async runtime: {error}")),
+    };
+    let outcome = runtime.block_on(async {
+        match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+            Command::Serve(args) => serve::run(app, args).await,
+            Command::Call(args) => call::run(app, args).await,
+            Command::Version => {
+                println!("{} {}", app.name, app.version);
+                Ok(ExitCode::SUCCESS)
+            }
+        }
+    });
+    outcome.unwrap_or_else(|error| fail(app, &format!("{error:#}")))
+}
+
+/// Builds every linked provider; a naming clash or a broken provider stops here.
+fn build_registry() -> anyhow::Result<Registry> {
+    Ok(Registry::from_inventory(&BuildContext::from_process())?)
+}
+
+/// Help and version go to stdout with success; anything else is one line on stderr.
+fn usage_error(app: App, error: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) {
+        print!("{error}");
+        return ExitCode::SUCCESS;
+    }
+    if error.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        eprint!("{error}");
+        return ExitCode::from(EXIT_USAGE);
+    }
+    let rendered = error.render().to_string();
+    let first = rendered.lines().next().unwrap_or("invalid command line");
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    eprintln!("{}: {first} (see `{} help`)", app.name, app.name);
+    ExitCode::from(EXIT_USAGE)
+}
+
+fn fail(app: App, message: &str) -> ExitCode {
+    eprintln!("{}: {message}", app.name);
+    ExitCode::from(EXIT_FAILURE)
+}
+
+/// Logs go to stderr only: on stdio, stdout belongs to MCP.
+fn init_logging(app: App) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env(app.env_var("LOG"))
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .try_init();
+}

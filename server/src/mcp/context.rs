@@ -1,0 +1,110 @@
+//! The framework's `CallContext` over an rmcp request: progress, logs, cancellation.
+
+#![allow(deprecated)] // MCP logging: deprecated in 2026-07-28, current in 2025-11-25.
+
+use std::sync::Arc;
+
+use delx_framework::{CallContext, LogLevel, async_trait};
+use rmcp::RoleServer;
+use rmcp::model::{
+    LoggingLevel, LoggingMessageNotificationParam, ProgressNotificationParam, ProgressToken,
+};
+use rmcp::service::{Peer, RequestContext};
+use tokio_util::sync::CancellationToken;
+
+use super::{McpServer, Shared};
+
+pub(super) struct McpCallContext {
+    shared: Arc<Shared>,
+    peer: Peer<RoleServer>,
+    progress_token: Option<ProgressToken>,
+    /// The least severe level the client asked for; `None`: it asked for no logs.
+    min_log_level: Option<LoggingLevel>,
+    cancellation: CancellationToken,
+}
+
+impl McpCallContext {
+    pub(super) fn new(server: &McpServer, request: &RequestContext<RoleServer>) -> Self {
+        // A 2026-07-28 client opts in per request; a 2025 client once per session.
+        let session_level = server
+            .session_log_level
+            .lock()
+            .ok()
+            .and_then(|level| *level);
+        Self {
+            shared: Arc::clone(&server.shared),
+            peer: request.peer.clone(),
+            progress_token: request.meta.get_progress_token(),
+            min_log_level: request.meta.log_level().or(session_level),
+            cancellation: request.ct.clone(),
+        }
+    }
+}
+
+#[async_trait]
+impl CallContext for McpCallContext {
+    async fn progress(&self, done: f64, total: Option<f64>, message: Option<&str>) {
+        let Some(token) = &self.progress_token else {
+            return;
+        };
+        let mut param = ProgressNotificationParam::new(token.clone(), done);
+        if let Some(total) = total {
+            param = param.with_total(total);
+        }
+        if let Some(message) = message {
+            param = param.with_message(self.shared.registry.redactor().redact_str(message));
+        }
+        if let Err(error) = self.peer.notify_progress(param).await {
+            tracing::debug!("progress notification not delivered: {error}");
+        }
+    }
+
+    async fn log(&self, level: LogLevel, message: &str) {
+        let wanted = self
+            .min_log_level
+            .is_some_and(|min| severity(to_mcp_level(level)) >= severity(min));
+        if !wanted {
+            return;
+        }
+        let text = self.shared.registry.redactor().redact_str(message);
+        let param = LoggingMessageNotificationParam::new(
+            to_mcp_level(level),
+            serde_json::Value::String(text),
+        )
+        .with_logger(self.shared.app.name);
+        if let Err(error) = self.peer.notify_logging_message(param).await {
+            tracing::debug!("log notification not delivered: {error}");
+        }
+    }
+
+    fn cancellation(&self) -> &CancellationToken {
+        &self.cancellation
+    }
+}
+
+fn to_mcp_level(level: LogLevel) -> LoggingLevel {
+    match level {
+        LogLevel::Debug => LoggingLevel::Debug,
+        LogLevel::Info => LoggingLevel::Info,
+        LogLevel::Notice => LoggingLevel::Notice,
+        LogLevel::Warning => LoggingLevel::Warning,
+        LogLevel::Error => LoggingLevel::Error,
+        LogLevel::Critical => LoggingLevel::Critical,
+        LogLevel::Alert => LoggingLevel::Alert,
+        LogLevel::Emergency => LoggingLevel::Emergency,
+    }
+}
+
+/// RFC 5424 order, least severe first.
+fn severity(level: LoggingLevel) -> u8 {
+    match level {
+        LoggingLevel::Debug => 0,
+        LoggingLevel::Info => 1,
+        LoggingLevel::Notice => 2,
+        LoggingLevel::Warning => 3,
+        LoggingLevel::Error => 4,
+        LoggingLevel::Critical => 5,
+        LoggingLevel::Alert => 6,
+        LoggingLevel::Emergency => 7,
+    }
+}

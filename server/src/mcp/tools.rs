@@ -1,0 +1,77 @@
+//! tools/list and tools/call.
+
+use base64::Engine;
+use delx_framework::registry::CallError;
+use delx_framework::{ToolError, ToolResult, ToolSpec};
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Resource,
+    ToolAnnotations,
+};
+use rmcp::service::RequestContext;
+use rmcp::{ErrorData as McpError, RoleServer};
+use serde_json::Value;
+
+use super::McpServer;
+use super::context::McpCallContext;
+
+pub(super) fn to_mcp_tool(spec: &ToolSpec) -> rmcp::model::Tool {
+    let hints = spec.annotations;
+    let annotations = ToolAnnotations::with_title(spec.title)
+        .read_only(hints.read_only)
+        .destructive(hints.destructive)
+        .idempotent(hints.idempotent)
+        .open_world(hints.open_world);
+    rmcp::model::Tool::new(spec.name, spec.description, spec.input_schema.clone())
+        .with_title(spec.title)
+        .with_raw_output_schema(spec.output_schema.clone().into())
+        .with_annotations(annotations)
+}
+
+/// Runs a tool. Bad arguments and failures are `isError` results the model can read
+/// and correct; only an unknown tool name is a protocol error.
+pub(super) async fn call(
+    server: &McpServer,
+    request: CallToolRequestParams,
+    context: RequestContext<RoleServer>,
+) -> Result<CallToolResponse, McpError> {
+    let ctx = McpCallContext::new(server, &context);
+    let arguments = request.arguments.map(Value::Object);
+    let outcome = tokio::select! {
+        outcome = server.registry().call_tool(&request.name, arguments, &ctx) => outcome,
+        () = context.ct.cancelled() => Err(CallError::Failed(
+            ToolError::user_action_required("the call was cancelled before it finished")
+                .with_next_step("Call the tool again if you still need the answer."),
+        )),
+    };
+    match outcome {
+        Ok(result) => Ok(success(result).into()),
+        Err(CallError::Failed(error)) => {
+            Ok(CallToolResult::error(vec![ContentBlock::text(error.to_text())]).into())
+        }
+        Err(CallError::UnknownTool(name)) => Err(McpError::invalid_params(
+            format!("unknown tool `{name}`; call tools/list for the available tools"),
+            None,
+        )),
+    }
+}
+
+fn success(result: ToolResult) -> CallToolResult {
+    let mut content = vec![ContentBlock::text(result.text())];
+    for image in &result.images {
+        let data = base64::engine::general_purpose::STANDARD.encode(&image.data);
+        content.push(ContentBlock::image(data, image.mime_type.clone()));
+    }
+    for link in result.links {
+        let mut resource = Resource::new(link.uri, link.name);
+        if let Some(description) = link.description {
+            resource = resource.with_description(description);
+        }
+        if let Some(mime_type) = link.mime_type {
+            resource = resource.with_mime_type(mime_type);
+        }
+        content.push(ContentBlock::resource_link(resource));
+    }
+    let mut call_result = CallToolResult::success(content);
+    call_result.structured_content = Some(result.structured);
+    call_result
+}

@@ -1,0 +1,4 @@
+//! The ways the MCP server is reached: stdio (the default) and streamable HTTP.
+
+pub mod http;
+pub mod stdio;
