@@ -124,3 +124,7 @@ pub type ToolList = Vec<Arc<dyn DynTool>>;
 #[derive(Debug, Clone, Copy, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NoInput {}
+
+/// The output of a tool that only ever fails, or returns nothing worth a schema.
+#[derive(Debug, Clone, Copy, Default, Serialize, JsonSchema)]
+pub struct NoOutput {}

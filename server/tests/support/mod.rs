@@ -1,0 +1,105 @@
+//! Shared helpers for the server's integration tests.
+//!
+//! The tests drive `spine-server`, the real command line with the example provider
+//! linked in (see `examples/spine`). Cargo builds examples before running tests.
+
+#![allow(dead_code)] // Each test file uses its own subset.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+/// The canary the spine provider treats as its configured secret.
+pub const CANARY_SECRET: &str = "canary-client-secret-7f3a9c";
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the server crate sits in the workspace")
+        .to_path_buf()
+}
+
+/// The example server binary, built next to `withings-mcp`.
+pub fn spine_server() -> PathBuf {
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_withings-mcp"));
+    let path = bin
+        .parent()
+        .expect("binaries live in a target directory")
+        .join("examples")
+        .join(format!("spine-server{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        path.exists(),
+        "{} is missing: run the tests with `cargo test --workspace` (it builds examples) \
+         or `cargo build --examples` first",
+        path.display()
+    );
+    path
+}
+
+/// A command for the spine server with a clean, known environment.
+pub fn spine_command(home: &Path) -> Command {
+    let mut command = Command::new(spine_server());
+    command
+        .env_clear()
+        .env("HOME", home)
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("SPINE_CLIENT_SECRET", CANARY_SECRET)
+        .env("SPINE_MCP_LOG", "info")
+        .kill_on_drop(true);
+    command
+}
+
+/// True when the full suite runs (`scripts/test.sh`): a missing external client
+/// (Python SDK, Inspector) is then a failure, not a skip.
+pub fn external_clients_required() -> bool {
+    std::env::var("DELX_REQUIRE_CLIENTS").is_ok_and(|value| value == "1")
+}
+
+/// A spine server serving HTTP on a free loopback port.
+pub struct HttpServer {
+    pub child: Child,
+    pub base: String,
+    _home: tempfile::TempDir,
+}
+
+impl HttpServer {
+    pub async fn start(extra_args: &[&str], envs: &[(&str, &str)]) -> Self {
+        let home = tempfile::tempdir().expect("temp home");
+        let mut command = spine_command(home.path());
+        command
+            .args(["serve", "--http", "--port", "0"])
+            .args(extra_args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        for (key, value) in envs {
+            command.env(key, value);
+        }
+        let mut child = command.spawn().expect("spawn spine-server");
+        let stderr = child.stderr.take().expect("stderr is piped");
+        let mut lines = BufReader::new(stderr).lines();
+        let base = tokio::time::timeout(Duration::from_secs(20), async {
+            while let Some(line) = lines.next_line().await.expect("read stderr") {
+                if let Some(rest) = line.split("listening on ").nth(1) {
+                    return rest.trim_end_matches("/mcp").to_owned();
+                }
+            }
+            panic!("spine-server exited before listening");
+        })
+        .await
+        .expect("spine-server did not start listening in time");
+        // Keep draining stderr so the server never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Self {
+            child,
+            base,
+            _home: home,
+        }
+    }
+
+    pub fn mcp_url(&self) -> String {
+        format!("{}/mcp", self.base)
+    }
+}
