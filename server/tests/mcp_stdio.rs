@@ -8,9 +8,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rmcp::model::{
-    ArgumentInfo, CallToolRequestParams, ClientRequest, CompleteRequestParams, GetPromptRequestParams, LoggingLevel,
-    LoggingMessageNotificationParam, ProgressNotificationParam, PromptReference, ReadResourceRequestParams, Reference,
-    Request, ResourceContents, ResourceTemplateReference, ServerResult, SetLevelRequestParams,
+    ArgumentInfo, CallToolRequestParams, ClientRequest, CompleteRequestParams,
+    GetPromptRequestParams, LoggingLevel, LoggingMessageNotificationParam,
+    ProgressNotificationParam, PromptReference, ReadResourceRequestParams, Reference, Request,
+    ResourceContents, ResourceTemplateReference, ServerResult, SetLevelRequestParams,
 };
 use rmcp::service::{PeerRequestOptions, RunningService};
 use rmcp::transport::TokioChildProcess;
@@ -25,7 +26,11 @@ struct Recorder {
 }
 
 impl ClientHandler for Recorder {
-    async fn on_progress(&self, params: ProgressNotificationParam, _context: rmcp::service::NotificationContext<RoleClient>) {
+    async fn on_progress(
+        &self,
+        params: ProgressNotificationParam,
+        _context: rmcp::service::NotificationContext<RoleClient>,
+    ) {
         self.progress.lock().expect("lock").push(params);
     }
 
@@ -85,9 +90,16 @@ async fn initialize_reports_identity_capabilities_and_instructions() {
     assert_eq!(server.title.as_deref(), Some("Spine example server"));
     assert_eq!(server.version, env!("CARGO_PKG_VERSION"));
     let instructions = info.instructions.as_deref().expect("instructions");
-    assert!(instructions.contains("spine provider is an example"), "{instructions}");
+    assert!(
+        instructions.contains("spine provider is an example"),
+        "{instructions}"
+    );
     let capabilities = &info.capabilities;
-    assert!(capabilities.tools.is_some() && capabilities.prompts.is_some() && capabilities.resources.is_some());
+    assert!(
+        capabilities.tools.is_some()
+            && capabilities.prompts.is_some()
+            && capabilities.resources.is_some()
+    );
     assert!(capabilities.completions.is_some() && capabilities.logging.is_some());
     session.client.cancel().await.expect("close");
 }
@@ -99,7 +111,11 @@ async fn tools_are_listed_sorted_with_titles_annotations_and_strict_schemas() {
     let names: Vec<&str> = tools.iter().map(|tool| tool.name.as_ref()).collect();
     assert_eq!(names, ["spine_count", "spine_echo", "spine_fail"]);
     for tool in &tools {
-        assert!(tool.title.as_deref().is_some_and(|title| !title.is_empty()), "{} has no title", tool.name);
+        assert!(
+            tool.title.as_deref().is_some_and(|title| !title.is_empty()),
+            "{} has no title",
+            tool.name
+        );
         let annotations = tool.annotations.as_ref().expect("annotations");
         for (hint, value) in [
             ("readOnlyHint", annotations.read_only_hint),
@@ -110,18 +126,34 @@ async fn tools_are_listed_sorted_with_titles_annotations_and_strict_schemas() {
             assert!(value.is_some(), "{} leaves {hint} unset", tool.name);
         }
         let input = Value::Object((*tool.input_schema).clone());
-        assert_eq!(input["additionalProperties"], false, "{} input is open", tool.name);
+        assert_eq!(
+            input["additionalProperties"], false,
+            "{} input is open",
+            tool.name
+        );
         assert_eq!(input["type"], "object");
         let output = Value::Object((*tool.output_schema.clone().expect("output schema")).clone());
         for (kind, schema) in [("input", &input), ("output", &output)] {
-            jsonschema::draft202012::meta::validate(schema)
-                .unwrap_or_else(|error| panic!("{} {kind} schema is not valid 2020-12: {error}", tool.name));
-            jsonschema::draft202012::new(schema)
-                .unwrap_or_else(|error| panic!("{} {kind} schema does not compile: {error}", tool.name));
+            jsonschema::draft202012::meta::validate(schema).unwrap_or_else(|error| {
+                panic!("{} {kind} schema is not valid 2020-12: {error}", tool.name)
+            });
+            jsonschema::draft202012::new(schema).unwrap_or_else(|error| {
+                panic!("{} {kind} schema does not compile: {error}", tool.name)
+            });
             let text = schema.to_string();
-            assert!(!text.contains("$ref"), "{} {kind} schema has a $ref: {text}", tool.name);
-            for format in ["uint", "int32", "int64", "uint8", "uint32", "uint64", "double", "float"] {
-                assert!(!text.contains(&format!("\"format\":\"{format}\"")), "{} {kind} schema keeps {format}", tool.name);
+            assert!(
+                !text.contains("$ref"),
+                "{} {kind} schema has a $ref: {text}",
+                tool.name
+            );
+            for format in [
+                "uint", "int32", "int64", "uint8", "uint32", "uint64", "double", "float",
+            ] {
+                assert!(
+                    !text.contains(&format!("\"format\":\"{format}\"")),
+                    "{} {kind} schema keeps {format}",
+                    tool.name
+                );
             }
         }
     }
@@ -132,19 +164,29 @@ async fn tools_are_listed_sorted_with_titles_annotations_and_strict_schemas() {
 async fn a_call_returns_structured_content_that_matches_the_output_schema() {
     let session = connect().await;
     let tools = session.client.list_all_tools().await.expect("tools/list");
-    let echo = tools.iter().find(|tool| tool.name == "spine_echo").expect("echo tool");
+    let echo = tools
+        .iter()
+        .find(|tool| tool.name == "spine_echo")
+        .expect("echo tool");
     let result = session
         .client
         .call_tool(call("spine_echo", json!({"text": "hello", "times": 2})))
         .await
         .expect("tools/call");
     assert_eq!(result.is_error, Some(false));
-    let structured = result.structured_content.clone().expect("structured content");
+    let structured = result
+        .structured_content
+        .clone()
+        .expect("structured content");
     assert_eq!(structured, json!({"echoed": ["hello", "hello"]}));
     let schema = Value::Object((*echo.output_schema.clone().expect("schema")).clone());
     let validator = jsonschema::draft202012::new(&schema).expect("compiles");
     assert!(validator.is_valid(&structured));
-    assert_eq!(text_of(&result), "- hello\n- hello", "markdown is the text block");
+    assert_eq!(
+        text_of(&result),
+        "- hello\n- hello",
+        "markdown is the text block"
+    );
     let link = result
         .content
         .iter()
@@ -154,11 +196,18 @@ async fn a_call_returns_structured_content_that_matches_the_output_schema() {
 
     let json_mode = session
         .client
-        .call_tool(call("spine_echo", json!({"text": "x", "response_format": "json"})))
+        .call_tool(call(
+            "spine_echo",
+            json!({"text": "x", "response_format": "json"}),
+        ))
         .await
         .expect("tools/call");
     let text: Value = serde_json::from_str(&text_of(&json_mode)).expect("json text block");
-    assert_eq!(text, json!({"echoed": ["x"]}), "json format puts the structured result in the text block");
+    assert_eq!(
+        text,
+        json!({"echoed": ["x"]}),
+        "json format puts the structured result in the text block"
+    );
     session.client.cancel().await.expect("close");
 }
 
@@ -201,14 +250,25 @@ async fn tool_errors_are_results_with_next_steps_and_no_secrets() {
             .expect("a failing tool is not a protocol error");
         assert_eq!(result.is_error, Some(true));
         let text = text_of(&result);
-        let kind_text = if kind == "upstream" { "upstream_failure" } else { kind };
+        let kind_text = if kind == "upstream" {
+            "upstream_failure"
+        } else {
+            kind
+        };
         assert!(text.starts_with(&format!("Error ({kind_text})")), "{text}");
         assert!(text.contains(next), "{kind}: {text}");
-        for secret in [support::CANARY_SECRET, "leaky-access-token", "leakybearer123"] {
+        for secret in [
+            support::CANARY_SECRET,
+            "leaky-access-token",
+            "leakybearer123",
+        ] {
             assert!(!text.contains(secret), "{secret} leaked: {text}");
         }
         assert!(text.contains("[REDACTED]"), "{text}");
-        assert!(result.structured_content.is_none(), "errors carry no structured content");
+        assert!(
+            result.structured_content.is_none(),
+            "errors carry no structured content"
+        );
     }
     session.client.cancel().await.expect("close");
 }
@@ -245,11 +305,17 @@ async fn progress_is_reported_when_the_request_carries_a_token() {
     let ServerResult::CallToolResult(result) = response else {
         panic!("unexpected response {response:?}");
     };
-    assert_eq!(result.structured_content, Some(json!({"counted": 4, "cancelled": false})));
+    assert_eq!(
+        result.structured_content,
+        Some(json!({"counted": 4, "cancelled": false}))
+    );
     // Notifications are sent before the response on the same stream.
     tokio::time::sleep(Duration::from_millis(100)).await;
     let progress = session.recorder.progress.lock().expect("lock").clone();
-    let mine: Vec<_> = progress.iter().filter(|p| p.progress_token == token).collect();
+    let mine: Vec<_> = progress
+        .iter()
+        .filter(|p| p.progress_token == token)
+        .collect();
     let values: Vec<f64> = mine.iter().map(|p| p.progress).collect();
     assert_eq!(values, [1.0, 2.0, 3.0, 4.0]);
     assert!(mine.iter().all(|p| p.total == Some(4.0)));
@@ -266,7 +332,10 @@ async fn no_log_messages_until_the_client_asks_then_only_at_its_level() {
         .await
         .expect("call");
     tokio::time::sleep(Duration::from_millis(100)).await;
-    assert!(session.recorder.logs.lock().expect("lock").is_empty(), "logged without being asked");
+    assert!(
+        session.recorder.logs.lock().expect("lock").is_empty(),
+        "logged without being asked"
+    );
 
     session
         .client
@@ -297,7 +366,10 @@ async fn no_log_messages_until_the_client_asks_then_only_at_its_level() {
         .expect("call");
     tokio::time::sleep(Duration::from_millis(100)).await;
     let logs = session.recorder.logs.lock().expect("lock").clone();
-    assert!(logs.iter().any(|log| log.level == LoggingLevel::Debug), "debug after setLevel(debug)");
+    assert!(
+        logs.iter().any(|log| log.level == LoggingLevel::Debug),
+        "debug after setLevel(debug)"
+    );
     session.client.cancel().await.expect("close");
 }
 
@@ -307,7 +379,10 @@ async fn cancelling_a_call_stops_the_tool() {
     let handle = session
         .client
         .send_cancellable_request(
-            ClientRequest::CallToolRequest(Request::new(call("spine_count", json!({"steps": 20, "delay_ms": 200})))),
+            ClientRequest::CallToolRequest(Request::new(call(
+                "spine_count",
+                json!({"steps": 20, "delay_ms": 200}),
+            ))),
             PeerRequestOptions::no_options(),
         )
         .await
@@ -316,13 +391,34 @@ async fn cancelling_a_call_stops_the_tool() {
     tokio::time::sleep(Duration::from_millis(500)).await;
     handle.cancel(Some("test".into())).await.expect("cancel");
     tokio::time::sleep(Duration::from_millis(800)).await;
-    let before = session.recorder.progress.lock().expect("lock").iter().filter(|p| p.progress_token == token).count();
+    let before = session
+        .recorder
+        .progress
+        .lock()
+        .expect("lock")
+        .iter()
+        .filter(|p| p.progress_token == token)
+        .count();
     tokio::time::sleep(Duration::from_millis(800)).await;
-    let after = session.recorder.progress.lock().expect("lock").iter().filter(|p| p.progress_token == token).count();
-    assert!(before < 20, "the tool ran to the end despite cancellation ({before} steps)");
+    let after = session
+        .recorder
+        .progress
+        .lock()
+        .expect("lock")
+        .iter()
+        .filter(|p| p.progress_token == token)
+        .count();
+    assert!(
+        before < 20,
+        "the tool ran to the end despite cancellation ({before} steps)"
+    );
     assert_eq!(before, after, "the tool kept working after cancellation");
     // The session still works.
-    let result = session.client.call_tool(call("spine_echo", json!({"text": "ok"}))).await.expect("call");
+    let result = session
+        .client
+        .call_tool(call("spine_echo", json!({"text": "ok"})))
+        .await
+        .expect("call");
     assert_eq!(result.is_error, Some(false));
     session.client.cancel().await.expect("close");
 }
@@ -330,7 +426,11 @@ async fn cancelling_a_call_stops_the_tool() {
 #[tokio::test]
 async fn prompts_list_get_and_complete() {
     let session = connect().await;
-    let prompts = session.client.list_all_prompts().await.expect("prompts/list");
+    let prompts = session
+        .client
+        .list_all_prompts()
+        .await
+        .expect("prompts/list");
     assert_eq!(prompts.len(), 1);
     let prompt = &prompts[0];
     assert_eq!(prompt.name, "spine_checkin");
@@ -384,12 +484,20 @@ async fn prompts_list_get_and_complete() {
 #[tokio::test]
 async fn resources_templates_read_and_complete() {
     let session = connect().await;
-    let resources = session.client.list_all_resources().await.expect("resources/list");
+    let resources = session
+        .client
+        .list_all_resources()
+        .await
+        .expect("resources/list");
     assert_eq!(resources.len(), 1);
     assert_eq!(resources[0].uri, "spine://about");
     assert_eq!(resources[0].mime_type.as_deref(), Some("text/markdown"));
 
-    let templates = session.client.list_all_resource_templates().await.expect("templates/list");
+    let templates = session
+        .client
+        .list_all_resource_templates()
+        .await
+        .expect("templates/list");
     assert_eq!(templates.len(), 1);
     assert_eq!(templates[0].uri_template, "spine://day/{date}");
 
@@ -436,6 +544,9 @@ async fn resources_templates_read_and_complete() {
         ))
         .await
         .expect("completion/complete");
-    assert_eq!(completion.completion.values, ["2026-01-01", "2026-01-02", "2026-01-03"]);
+    assert_eq!(
+        completion.completion.values,
+        ["2026-01-01", "2026-01-02", "2026-01-03"]
+    );
     session.client.cancel().await.expect("close");
 }

@@ -4,10 +4,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use delx_framework::{
-    AuthModel, BuildContext, CallContext, DynTool, LogLevel, Prompt, PromptArgs, PromptArgument, PromptMessage,
-    PromptReply, PromptSpec, Provider, ProviderDescriptor, ProviderRegistration, Resource, ResourceContent,
-    ResourceLink, ResourceSpec, ResourceSpecUri, Tool, ToolAnnotations, ToolError, ToolOutput, UriTemplate, UriVars,
-    async_trait, inventory,
+    AuthModel, BuildContext, CallContext, DynTool, LogLevel, Prompt, PromptArgs, PromptArgument,
+    PromptMessage, PromptReply, PromptSpec, Provider, ProviderDescriptor, ProviderRegistration,
+    Resource, ResourceContent, ResourceLink, ResourceSpec, ResourceSpecUri, Tool, ToolAnnotations,
+    ToolError, ToolOutput, UriTemplate, UriVars, async_trait, inventory,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -111,20 +111,40 @@ impl Tool for Count {
         ToolAnnotations::READ_LOCAL
     }
 
-    async fn call(&self, input: CountInput, ctx: &dyn CallContext) -> Result<ToolOutput<CountOutput>, ToolError> {
+    async fn call(
+        &self,
+        input: CountInput,
+        ctx: &dyn CallContext,
+    ) -> Result<ToolOutput<CountOutput>, ToolError> {
         let mut counted = 0;
         for step in 1..=input.steps {
             if ctx.is_cancelled() {
-                return Ok(CountOutput { counted, cancelled: true }.into());
+                return Ok(CountOutput {
+                    counted,
+                    cancelled: true,
+                }
+                .into());
             }
             tokio::time::sleep(Duration::from_millis(input.delay_ms)).await;
             counted = step;
-            ctx.progress(f64::from(step), Some(f64::from(input.steps)), Some(&format!("step {step}")))
-                .await;
-            ctx.log(LogLevel::Info, &format!("counted {step} of {}", input.steps)).await;
+            ctx.progress(
+                f64::from(step),
+                Some(f64::from(input.steps)),
+                Some(&format!("step {step}")),
+            )
+            .await;
+            ctx.log(
+                LogLevel::Info,
+                &format!("counted {step} of {}", input.steps),
+            )
+            .await;
         }
         ctx.log(LogLevel::Debug, "count finished").await;
-        Ok(ToolOutput::new(CountOutput { counted, cancelled: false }).with_markdown(format!("- Counted: {counted}")))
+        Ok(ToolOutput::new(CountOutput {
+            counted,
+            cancelled: false,
+        })
+        .with_markdown(format!("- Counted: {counted}")))
     }
 }
 
@@ -173,16 +193,29 @@ impl Tool for Echo {
         ToolAnnotations::READ_LOCAL
     }
 
-    async fn call(&self, input: EchoInput, _ctx: &dyn CallContext) -> Result<ToolOutput<EchoOutput>, ToolError> {
+    async fn call(
+        &self,
+        input: EchoInput,
+        _ctx: &dyn CallContext,
+    ) -> Result<ToolOutput<EchoOutput>, ToolError> {
         let echoed = vec![input.text; usize::from(input.times)];
-        let mut output = ToolOutput::new(EchoOutput { echoed: echoed.clone() }).with_link(ResourceLink {
+        let mut output = ToolOutput::new(EchoOutput {
+            echoed: echoed.clone(),
+        })
+        .with_link(ResourceLink {
             uri: "spine://about".into(),
             name: "about".into(),
             description: Some("What the spine provider is".into()),
             mime_type: Some("text/markdown".into()),
         });
         if input.response_format == delx_framework::ResponseFormat::Markdown {
-            output = output.with_markdown(echoed.iter().map(|text| format!("- {text}")).collect::<Vec<_>>().join("\n"));
+            output = output.with_markdown(
+                echoed
+                    .iter()
+                    .map(|text| format!("- {text}"))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            );
         }
         Ok(output)
     }
@@ -345,7 +378,10 @@ impl Resource for Day {
     async fn read(&self, _uri: &str, vars: &UriVars) -> Result<ResourceContent, ToolError> {
         let date = vars.get("date").map(String::as_str).unwrap_or_default();
         if !DAYS.contains(&date) {
-            return Err(ToolError::invalid_input(format!("no data for {date:?}; known days: {}", DAYS.join(", "))));
+            return Err(ToolError::invalid_input(format!(
+                "no data for {date:?}; known days: {}",
+                DAYS.join(", ")
+            )));
         }
         Ok(ResourceContent::Text {
             mime_type: "application/json".into(),
