@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The whole test suite, on a fresh machine: installs the pinned external MCP
+# clients (Python SDK in .venv, MCP Inspector under server/tests/inspector), then
+# runs every Rust test with those clients required rather than skipped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python3 -m venv .venv
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -r server/tests/python/requirements.txt
+npm ci --prefix server/tests/inspector --no-audit --no-fund --loglevel=error
+
+DELX_REQUIRE_CLIENTS=1 DELX_PYTHON="$PWD/.venv/bin/python" cargo test --workspace "$@"
