@@ -14,6 +14,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::config::LayeredConfig;
+
 /// How much of the upstream data a tool returns.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
@@ -41,6 +43,13 @@ impl PrivacyMode {
     /// The per-call choice if any, else the configured default.
     pub fn resolve(per_call: Option<Self>, configured: Self) -> Self {
         per_call.unwrap_or(configured)
+    }
+
+    /// The default set by environment or config file under `key`; `structured` when
+    /// unset. A value that names no mode is an error rather than a silent fallback,
+    /// so a typo in `raw` or `summary` never changes what data flows.
+    pub fn configured(config: &LayeredConfig, key: &str) -> Result<Self, UnknownPrivacyMode> {
+        config.get(key).map_or(Ok(Self::default()), str::parse)
     }
 }
 
@@ -285,6 +294,41 @@ mod tests {
             json!({"body": {"access_token": "AAA111", "refresh_token": "BBB222"}}).to_string();
         let out = redactor.redact_str(&format!("refresh failed: {body}"));
         assert!(!out.contains("AAA111") && !out.contains("BBB222"), "{out}");
+    }
+
+    #[test]
+    fn the_configured_mode_comes_from_env_over_the_config_file() {
+        use crate::BuildContext;
+        use crate::config::{ConfigKey, load};
+        const KEYS: &[ConfigKey] = &[ConfigKey::plain("TEST_PRIVACY_MODE")];
+        let home = tempfile::tempdir().unwrap();
+        let dir = home.path().join(".test-mcp");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("config.json"),
+            r#"{"TEST_PRIVACY_MODE": "summary"}"#,
+        )
+        .unwrap();
+        let from = |env: &[(&str, &str)]| {
+            let env = env
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect();
+            let ctx = BuildContext::new(env, Some(home.path().to_path_buf()));
+            PrivacyMode::configured(&load(&ctx, ".test-mcp", KEYS).unwrap(), "TEST_PRIVACY_MODE")
+        };
+        assert_eq!(from(&[]).unwrap(), PrivacyMode::Summary, "config file");
+        assert_eq!(
+            from(&[("TEST_PRIVACY_MODE", "raw")]).unwrap(),
+            PrivacyMode::Raw,
+            "env wins"
+        );
+        assert!(
+            from(&[("TEST_PRIVACY_MODE", "rawr")]).is_err(),
+            "typos are errors"
+        );
+        std::fs::remove_file(dir.join("config.json")).unwrap();
+        assert_eq!(from(&[]).unwrap(), PrivacyMode::Structured, "unset");
     }
 
     #[test]

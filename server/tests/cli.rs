@@ -77,6 +77,25 @@ fn version_and_help_succeed_on_stdout() {
 }
 
 #[test]
+fn the_shipped_binary_does_not_contain_the_example_provider() {
+    let output = withings_mcp(&["call", "spine_echo", "--json", r#"{"text":"x"}"#]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("unknown tool `spine_echo`"));
+}
+
+#[test]
+fn closing_stdin_before_any_message_is_a_clean_exit() {
+    let home = tempfile::tempdir().expect("home");
+    let output = Command::new(support::spine_server())
+        .env("HOME", home.path())
+        .stdin(Stdio::null())
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
 fn call_prints_the_structured_result() {
     let output = spine(&[
         "call",
@@ -139,36 +158,56 @@ async fn stdio_stdout_carries_only_json_rpc() {
     let mut stdin = child.stdin.take().expect("stdin");
     let stdout = child.stdout.take().expect("stdout");
     let stderr = child.stderr.take().expect("stderr");
-    let messages = [
-        json!({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}),
-        json!({"jsonrpc":"2.0","method":"notifications/initialized"}),
-        json!({"jsonrpc":"2.0","id":2,"method":"logging/setLevel","params":{"level":"debug"}}),
-        json!({"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"spine_count","arguments":{"steps":2},"_meta":{"progressToken":"p1"}}}),
-        json!({"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"spine_fail","arguments":{"kind":"upstream"}}}),
-    ];
-    for message in &messages {
-        stdin
-            .write_all(format!("{message}\n").as_bytes())
-            .await
-            .expect("write");
-    }
     let mut lines = BufReader::new(stdout).lines();
     let mut seen = Vec::new();
-    let read_all = async {
-        while let Some(line) = lines.next_line().await.expect("read") {
-            let value: Value = serde_json::from_str(&line)
-                .unwrap_or_else(|_| panic!("not JSON on stdout: {line:?}"));
-            assert_eq!(value["jsonrpc"], "2.0", "{line}");
-            let done = value["id"] == 4;
-            seen.push(value);
-            if done {
-                break;
-            }
+    // Requests run concurrently, so each step waits for the answers it depends on.
+    let steps = [
+        (
+            vec![
+                json!({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}),
+            ],
+            vec![1],
+        ),
+        (
+            vec![
+                json!({"jsonrpc":"2.0","method":"notifications/initialized"}),
+                json!({"jsonrpc":"2.0","id":2,"method":"logging/setLevel","params":{"level":"debug"}}),
+            ],
+            vec![2],
+        ),
+        (
+            vec![
+                json!({"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"spine_count","arguments":{"steps":2},"_meta":{"progressToken":"p1"}}}),
+                json!({"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"spine_fail","arguments":{"kind":"upstream"}}}),
+            ],
+            vec![3, 4],
+        ),
+    ];
+    for (messages, mut awaited) in steps {
+        for message in &messages {
+            stdin
+                .write_all(format!("{message}\n").as_bytes())
+                .await
+                .expect("write");
         }
-    };
-    tokio::time::timeout(Duration::from_secs(20), read_all)
-        .await
-        .expect("responses in time");
+        let read = async {
+            while !awaited.is_empty() {
+                let line = lines
+                    .next_line()
+                    .await
+                    .expect("read")
+                    .expect("the server closed stdout");
+                let value: Value = serde_json::from_str(&line)
+                    .unwrap_or_else(|_| panic!("not JSON on stdout: {line:?}"));
+                assert_eq!(value["jsonrpc"], "2.0", "{line}");
+                awaited.retain(|id| value["id"] != *id);
+                seen.push(value);
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(20), read)
+            .await
+            .expect("responses in time");
+    }
     drop(stdin);
     let methods: Vec<&str> = seen.iter().filter_map(|m| m["method"].as_str()).collect();
     assert!(methods.contains(&"notifications/progress"), "{methods:?}");

@@ -43,6 +43,17 @@ impl ClientHandler for Recorder {
     }
 }
 
+/// Waits until `done` holds, for at most five seconds: notifications are handled
+/// asynchronously on the client side.
+async fn eventually(mut done: impl FnMut() -> bool) {
+    for _ in 0..100 {
+        if done() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 struct Session {
     client: RunningService<RoleClient, Recorder>,
     recorder: Recorder,
@@ -194,6 +205,21 @@ async fn a_call_returns_structured_content_that_matches_the_output_schema() {
         .expect("a resource link");
     assert_eq!(link.uri, "spine://about");
 
+    let with_badge = session
+        .client
+        .call_tool(call("spine_echo", json!({"text": "b", "badge": true})))
+        .await
+        .expect("tools/call");
+    let image = with_badge
+        .content
+        .iter()
+        .find_map(|block| block.as_image())
+        .expect("image content");
+    assert_eq!(image.mime_type, "image/png");
+    let bytes = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, &image.data)
+        .expect("base64");
+    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG");
+
     let json_mode = session
         .client
         .call_tool(call(
@@ -309,8 +335,7 @@ async fn progress_is_reported_when_the_request_carries_a_token() {
         result.structured_content,
         Some(json!({"counted": 4, "cancelled": false}))
     );
-    // Notifications are sent before the response on the same stream.
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    eventually(|| session.recorder.progress.lock().expect("lock").len() >= 4).await;
     let progress = session.recorder.progress.lock().expect("lock").clone();
     let mine: Vec<_> = progress
         .iter()
@@ -347,6 +372,7 @@ async fn no_log_messages_until_the_client_asks_then_only_at_its_level() {
         .call_tool(call("spine_count", json!({"steps": 2})))
         .await
         .expect("call");
+    eventually(|| session.recorder.logs.lock().expect("lock").len() >= 2).await;
     tokio::time::sleep(Duration::from_millis(100)).await;
     let logs = session.recorder.logs.lock().expect("lock").clone();
     assert_eq!(logs.len(), 2, "two info lines, no debug line: {logs:?}");

@@ -1,7 +1,9 @@
 //! Shared helpers for the server's integration tests.
 //!
 //! The tests drive `spine-server`, the real command line with the example provider
-//! linked in (see `examples/spine`). Cargo builds examples before running tests.
+//! linked in (see `examples/spine`). `cargo test --workspace` builds examples before
+//! running tests; a run filtered with `--test NAME` does not, so add `--examples`
+//! there or the fixture may be stale.
 
 #![allow(dead_code)] // Each test file uses its own subset.
 
@@ -32,8 +34,8 @@ pub fn spine_server() -> PathBuf {
         .join(format!("spine-server{}", std::env::consts::EXE_SUFFIX));
     assert!(
         path.exists(),
-        "{} is missing: run the tests with `cargo test --workspace` (it builds examples) \
-         or `cargo build --examples` first",
+        "{} is missing: run the tests with `cargo test --workspace` (it builds examples), \
+         or add `--examples` to a filtered run: `cargo test -p delx-server --examples --test cli`",
         path.display()
     );
     path
