@@ -9,4 +9,12 @@ python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r server/tests/python/requirements.txt
 npm ci --prefix server/tests/inspector --no-audit --no-fund --loglevel=error
 
-DELX_REQUIRE_CLIENTS=1 DELX_PYTHON="$PWD/.venv/bin/python" cargo test --workspace "$@"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+DELX_REQUIRE_CLIENTS=1 DELX_PYTHON="$PWD/.venv/bin/python" cargo test --workspace "$@" 2>&1 | tee "$log" || status=$?
+
+# One closing line for the whole run: cargo prints a result per test binary, and
+# the last of those is usually the (empty) doc-test run.
+awk '/^test result:/ { passed += $4; failed += $6 } END { printf "total: %d passed, %d failed\n", passed, failed }' "$log"
+exit "$status"
