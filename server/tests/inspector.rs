@@ -10,6 +10,8 @@
 
 mod support;
 
+use support::show;
+
 use std::path::PathBuf;
 use std::process::{Output, Stdio};
 use std::time::Duration;
@@ -130,21 +132,8 @@ impl Inspector {
 
 /// Skips the test (or fails it, when external clients are required).
 fn skip<T>(reason: &str) -> Option<T> {
-    assert!(
-        !support::external_clients_required(),
-        "DELX_REQUIRE_CLIENTS=1 but {reason}"
-    );
-    eprintln!("skipped: {reason}");
+    support::skip_external(reason);
     None
-}
-
-fn show(output: &Output) -> String {
-    format!(
-        "status: {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }
 
 /// The one JSON document `--format json` writes on a stream.

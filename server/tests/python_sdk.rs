@@ -55,23 +55,7 @@ async fn run_bounded(mut command: Command, limit: Duration, what: &str) -> std::
     }
 }
 
-/// Skips the test (or fails it, when external clients are required).
-fn skip(reason: &str) {
-    assert!(
-        !support::external_clients_required(),
-        "DELX_REQUIRE_CLIENTS=1 but {reason}"
-    );
-    eprintln!("skipped: {reason}");
-}
-
-fn show(output: &Output) -> String {
-    format!(
-        "status: {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
+use support::{show, skip_external as skip};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn python_sdk_client_drives_spine_server_in_both_protocol_eras() {

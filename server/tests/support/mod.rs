@@ -60,6 +60,26 @@ pub fn external_clients_required() -> bool {
     std::env::var("DELX_REQUIRE_CLIENTS").is_ok_and(|value| value == "1")
 }
 
+/// Skips an external-client test with a reason on stderr, or fails it when the
+/// full suite requires those clients.
+pub fn skip_external(reason: &str) {
+    assert!(
+        !external_clients_required(),
+        "DELX_REQUIRE_CLIENTS=1 but {reason}"
+    );
+    eprintln!("skipped: {reason}");
+}
+
+/// A finished process's status and output, for assertion messages.
+pub fn show(output: &std::process::Output) -> String {
+    format!(
+        "status: {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
 /// A spine server serving HTTP on a free loopback port.
 pub struct HttpServer {
     pub child: Child,
