@@ -4,6 +4,9 @@ use std::process::ExitCode;
 
 use delx_server::App;
 
+// Providers are linked here, one line each (`use delx_withings as _;`): linking a
+// provider crate is what registers it. None ships yet; the Withings provider is next.
+
 const APP: App = App {
     name: "withings-mcp",
     title: "Withings MCP",
