@@ -13,6 +13,7 @@ const APP: App = App {
     version: env!("CARGO_PKG_VERSION"),
     description: "Local-first MCP server for your Withings health data.",
     env_prefix: "WITHINGS_MCP",
+    commands: &[],
 };
 
 fn main() -> ExitCode {

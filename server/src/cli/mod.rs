@@ -7,7 +7,7 @@ mod serve;
 use std::net::IpAddr;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use delx_framework::{BuildContext, Registry};
 
 use crate::App;
@@ -80,7 +80,22 @@ struct CallArgs {
 
 /// Parses argv and runs the command; the whole program.
 pub fn run(app: App) -> ExitCode {
-    let cli = match Cli::try_parse_from(std::env::args_os()) {
+    let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(extra) = args
+        .get(1)
+        .and_then(|name| app.commands.iter().find(|command| name == command.name))
+    {
+        init_logging(app);
+        return (extra.run)(args.split_off(2));
+    }
+    let mut command = Cli::command();
+    for extra in app.commands {
+        command = command.subcommand(clap::Command::new(extra.name).about(extra.about));
+    }
+    let cli = match command
+        .try_get_matches_from(args)
+        .and_then(|matches| Cli::from_arg_matches(&matches))
+    {
         Ok(cli) => cli,
         Err(error) => return usage_error(app, &error),
     };

@@ -1,0 +1,11 @@
+//! `delx-withings`: the Withings provider.
+//!
+//! It owns everything Withings-specific: the signed OAuth client and every endpoint
+//! ([`api`]), decoding of Withings' encodings and code tables ([`model`]), and a
+//! faithful fake of the Withings API ([`fake`], behind the `fake` feature) that
+//! tests, the demo and benchmarks run against with no account and no network.
+
+pub mod api;
+#[cfg(feature = "fake")]
+pub mod fake;
+pub mod model;

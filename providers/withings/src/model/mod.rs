@@ -1,0 +1,1 @@
+//! Decoding of Withings data: values, code tables, records.
