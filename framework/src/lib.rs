@@ -10,24 +10,29 @@
 //! What this crate deliberately does not own: wire protocols (the server speaks MCP),
 //! argv parsing (the binary does), and provider knowledge (provider crates do).
 
+pub mod auth;
 pub mod completion;
 pub mod config;
 pub mod context;
 pub mod error;
+pub mod http;
 pub mod privacy;
 pub mod prompt;
 pub mod provider;
+pub mod random;
 pub mod registry;
 pub mod render;
 pub mod resource;
 pub mod result;
 pub mod schema;
+pub mod time;
 pub mod tool;
 
 pub use async_trait::async_trait;
 pub use inventory;
 pub use schemars;
 
+pub use auth::{TokenStore, TokenStoreError, TokenUpdate, Tokens};
 pub use config::{
     ConfigError, ConfigFileStatus, ConfigKey, ConfigSource, LayeredConfig, ValueSource,
 };

@@ -4,8 +4,8 @@ use std::process::ExitCode;
 
 use delx_server::App;
 
-// Providers are linked here, one line each (`use delx_withings as _;`): linking a
-// provider crate is what registers it. None ships yet; the Withings provider is next.
+// Providers are linked here, one line each: linking a provider crate registers it.
+use delx_withings as _;
 
 const APP: App = App {
     name: "withings-mcp",

@@ -6,6 +6,8 @@
 //! tests, the demo and benchmarks run against with no account and no network.
 
 pub mod api;
+pub mod config;
 #[cfg(feature = "fake")]
 pub mod fake;
 pub mod model;
+pub mod provider;

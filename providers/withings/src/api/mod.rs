@@ -1,4 +1,13 @@
 //! The Withings API client: signing, OAuth, status families and endpoints.
 
+pub mod client;
+pub mod dates;
+pub mod endpoints;
+pub mod error;
+pub mod oauth;
 pub mod signing;
 pub mod status;
+pub mod transport;
+
+pub use client::{ClientOptions, Listing, WithingsClient};
+pub use error::ApiError;

@@ -1,0 +1,384 @@
+//! The Withings client: every data call goes through [`WithingsClient::call`], which
+//! owns the rules that make a connector reliable:
+//!
+//! - tokens are refreshed shortly before they expire, and once more if Withings
+//!   says the access token is bad; one refresh at a time, across processes, with the
+//!   rotated refresh token on disk before the new access token is used;
+//! - the body's status family decides: refresh, wait (601, bounded), retry with
+//!   jittered backoff (transient), or fail with a typed error;
+//! - a client-side limiter keeps the process under the app's request budget.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use delx_framework::auth::{TokenStore, TokenStoreError, TokenUpdate, Tokens, unix_now};
+use delx_framework::http::{RateLimiter, RetryPolicy};
+use serde_json::{Map, Value};
+
+use super::endpoints::Endpoint;
+use super::error::ApiError;
+use super::oauth::{Credentials, Grant, OAuthClient, authorize_url};
+use super::status::StatusFamily;
+use super::transport::post_form;
+use crate::config::Settings;
+
+/// Withings' standard plan: 120 requests a minute per application.
+pub const REQUESTS_PER_MINUTE: usize = 120;
+
+/// Refresh this long before expiry, so a call never starts with a dying token.
+const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
+
+/// Every request gets this long before it counts as failed.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Knobs tests and benchmarks turn; production uses the defaults.
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    pub retry: RetryPolicy,
+    pub timeout: Duration,
+    pub refresh_margin: Duration,
+    pub requests_per_minute: usize,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        Self {
+            retry: RetryPolicy::default(),
+            timeout: DEFAULT_TIMEOUT,
+            refresh_margin: DEFAULT_REFRESH_MARGIN,
+            requests_per_minute: REQUESTS_PER_MINUTE,
+        }
+    }
+}
+
+/// A connection to one Withings account. Clone it freely: clones share the rate
+/// limiter and the refresh gate.
+#[derive(Clone)]
+pub struct WithingsClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    api_base: String,
+    auth_base: String,
+    redirect_uri: String,
+    scopes: Vec<String>,
+    oauth: Option<OAuthClient>,
+    store: TokenStore,
+    options: ClientOptions,
+    limiter: RateLimiter,
+    /// One refresh at a time within this process; the token store's file lock
+    /// does the same across processes.
+    refresh_gate: tokio::sync::Mutex<()>,
+}
+
+/// Records of a paginated endpoint, and whether all of them are here.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listing {
+    pub records: Vec<Value>,
+    /// Body fields besides the records and the paging keys (`timezone`, `updatetime`).
+    pub extra: Map<String, Value>,
+    pub pages_fetched: u32,
+    /// True when the page cap stopped the walk before Withings said `more: false`.
+    pub truncated: bool,
+    /// Where to resume when truncated.
+    pub next_offset: Option<i64>,
+}
+
+impl WithingsClient {
+    pub fn new(settings: &Settings, options: ClientOptions) -> Result<Self, ApiError> {
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("withings-mcp/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|error| ApiError::Invalid(format!("cannot build the HTTP client: {error}")))?;
+        let oauth = match (&settings.client_id, &settings.client_secret) {
+            (Some(client_id), Some(client_secret)) => Some(OAuthClient {
+                http: http.clone(),
+                api_base: settings.api_base_url.clone(),
+                credentials: Credentials {
+                    client_id: client_id.clone(),
+                    client_secret: client_secret.clone(),
+                },
+                timeout: options.timeout,
+            }),
+            _ => None,
+        };
+        Ok(Self {
+            inner: Arc::new(Inner {
+                http,
+                api_base: settings.api_base_url.trim_end_matches('/').to_owned(),
+                auth_base: settings.auth_base_url.clone(),
+                redirect_uri: settings.redirect_uri.clone(),
+                scopes: settings.scopes.clone(),
+                oauth,
+                store: TokenStore::new(settings.token_path.clone()),
+                limiter: RateLimiter::new(options.requests_per_minute, Duration::from_secs(60)),
+                options,
+                refresh_gate: tokio::sync::Mutex::new(()),
+            }),
+        })
+    }
+
+    pub fn token_store(&self) -> &TokenStore {
+        &self.inner.store
+    }
+
+    /// The consent page URL for `state`.
+    pub fn authorize_url(&self, state: &str) -> Result<String, ApiError> {
+        let oauth = self.oauth()?;
+        authorize_url(
+            &self.inner.auth_base,
+            &oauth.credentials.client_id,
+            &self.inner.redirect_uri,
+            &self.inner.scopes,
+            state,
+        )
+    }
+
+    /// Exchanges an authorization code and stores the tokens.
+    pub async fn exchange_code(&self, code: &str) -> Result<Tokens, ApiError> {
+        let grant = self
+            .oauth()?
+            .exchange_code(code, &self.inner.redirect_uri)
+            .await?;
+        let store = &self.inner.store;
+        let _lock = store.lock().await.map_err(store_error)?;
+        let tokens = Tokens::new(grant.access_token.clone()).merge(update_from(grant));
+        store.save(&tokens).map_err(store_error)?;
+        Ok(tokens)
+    }
+
+    /// Revokes the grant upstream, then forgets the tokens locally.
+    pub async fn revoke(&self) -> Result<(), ApiError> {
+        let store = &self.inner.store;
+        let tokens = load(store)?;
+        let userid = tokens.userid.as_deref().ok_or_else(|| {
+            ApiError::Invalid("the stored tokens carry no userid to revoke".into())
+        })?;
+        self.oauth()?.revoke(userid).await?;
+        store.delete().map_err(store_error)?;
+        Ok(())
+    }
+
+    /// Calls one endpoint and returns the body of a successful answer.
+    pub async fn call(
+        &self,
+        endpoint: &Endpoint,
+        params: &[(&str, String)],
+    ) -> Result<Value, ApiError> {
+        let options = &self.inner.options;
+        let mut access_token = self.access_token().await?;
+        let mut refreshed = false;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            self.inner.limiter.acquire().await;
+            let mut form: Vec<(&str, String)> = Vec::with_capacity(params.len() + 1);
+            form.push(("action", endpoint.action.to_owned()));
+            form.extend(params.iter().cloned());
+            let url = format!("{}{}", self.inner.api_base, endpoint.path);
+            let outcome = post_form(
+                &self.inner.http,
+                &url,
+                &form,
+                Some(&access_token),
+                options.timeout,
+            )
+            .await;
+            let envelope = match outcome {
+                Ok(envelope) => envelope,
+                Err(error) if options.retry.may_retry(attempt) => {
+                    tracing::debug!(
+                        endpoint = endpoint.name,
+                        attempt,
+                        "transient failure: {error}"
+                    );
+                    tokio::time::sleep(options.retry.backoff(attempt)).await;
+                    continue;
+                }
+                Err(error) => return Err(error.into()),
+            };
+            match StatusFamily::of(envelope.status) {
+                StatusFamily::Success => return Ok(envelope.body),
+                StatusFamily::AuthenticationFailed if !refreshed => {
+                    refreshed = true;
+                    attempt -= 1; // The retry after a refresh is the promised one, not a backoff.
+                    access_token = self.refresh(Some(&access_token)).await?.access_token;
+                }
+                StatusFamily::AuthenticationFailed => {
+                    return Err(ApiError::AuthExpired(
+                        "Withings refused a freshly refreshed access token".into(),
+                    ));
+                }
+                StatusFamily::TooManyRequests => {
+                    let wait = envelope
+                        .wait_seconds()
+                        .map(Duration::from_secs)
+                        .unwrap_or_else(|| options.retry.backoff(attempt));
+                    if wait > options.retry.max_wait || !options.retry.may_retry(attempt) {
+                        return Err(ApiError::RateLimited(wait));
+                    }
+                    tracing::debug!(endpoint = endpoint.name, ?wait, "rate limited by Withings");
+                    tokio::time::sleep(wait).await;
+                }
+                family if family.is_transient() && options.retry.may_retry(attempt) => {
+                    tracing::debug!(
+                        endpoint = endpoint.name,
+                        status = envelope.status,
+                        attempt,
+                        "transient status"
+                    );
+                    tokio::time::sleep(options.retry.backoff(attempt)).await;
+                }
+                _ => return Err(ApiError::status(envelope.status, envelope.error)),
+            }
+        }
+    }
+
+    /// Walks `more`/`offset` pages, re-sending the same parameters with each offset,
+    /// until Withings says there is no more or `max_pages` pages were read.
+    pub async fn list(
+        &self,
+        endpoint: &Endpoint,
+        params: &[(&str, String)],
+        max_pages: u32,
+    ) -> Result<Listing, ApiError> {
+        let records_key = endpoint.records_key.unwrap_or("series");
+        let mut listing = Listing {
+            records: Vec::new(),
+            extra: Map::new(),
+            pages_fetched: 0,
+            truncated: false,
+            next_offset: None,
+        };
+        let mut offset: Option<i64> = None;
+        loop {
+            let mut page_params = params.to_vec();
+            if let Some(offset) = offset {
+                page_params.push(("offset", offset.to_string()));
+            }
+            let body = self.call(endpoint, &page_params).await?;
+            listing.pages_fetched += 1;
+            let Value::Object(mut body) = body else {
+                return Err(ApiError::Invalid(format!(
+                    "{}: the body is not an object",
+                    endpoint.name
+                )));
+            };
+            match body.remove(records_key) {
+                Some(Value::Array(records)) => listing.records.extend(records),
+                // Withings encodes an empty map as `[]` and may omit empty lists.
+                None | Some(Value::Null) => {}
+                Some(other) => listing.records.push(other),
+            }
+            let more = is_more(body.remove("more"));
+            let next = body.remove("offset").and_then(|value| value.as_i64());
+            listing.extra.extend(body);
+            let next = match (more, next) {
+                (true, Some(next)) if Some(next) != offset => next,
+                (true, _) => {
+                    tracing::warn!(
+                        endpoint = endpoint.name,
+                        "Withings said more but gave no new offset"
+                    );
+                    listing.truncated = true;
+                    return Ok(listing);
+                }
+                (false, _) => return Ok(listing),
+            };
+            if listing.pages_fetched >= max_pages {
+                listing.truncated = true;
+                listing.next_offset = Some(next);
+                return Ok(listing);
+            }
+            offset = Some(next);
+        }
+    }
+
+    /// A usable access token: the stored one, or a refreshed one when it is about
+    /// to expire.
+    async fn access_token(&self) -> Result<String, ApiError> {
+        let tokens = load(&self.inner.store)?;
+        if tokens.is_expired_within(self.inner.options.refresh_margin, unix_now()) {
+            return Ok(self.refresh(Some(&tokens.access_token)).await?.access_token);
+        }
+        Ok(tokens.access_token)
+    }
+
+    /// Refreshes the tokens unless someone else already did since `seen` was read.
+    pub async fn refresh(&self, seen: Option<&str>) -> Result<Tokens, ApiError> {
+        let margin = self.inner.options.refresh_margin;
+        let store = &self.inner.store;
+        let _in_process = self.inner.refresh_gate.lock().await;
+        let _across_processes = store.lock().await.map_err(store_error)?;
+        let current = load(store)?;
+        let already_refreshed = seen.is_some_and(|seen| seen != current.access_token);
+        if already_refreshed && !current.is_expired_within(margin, unix_now()) {
+            return Ok(current);
+        }
+        let refresh_token = current
+            .refresh_token
+            .clone()
+            .ok_or_else(|| ApiError::AuthExpired("no refresh token is stored".into()))?;
+        let grant = self.oauth()?.refresh(&refresh_token).await?;
+        let tokens = current.merge(update_from(grant));
+        // On disk before first use: Withings retires the old refresh token as soon
+        // as the new access token is used.
+        store.save(&tokens).map_err(store_error)?;
+        Ok(tokens)
+    }
+
+    fn oauth(&self) -> Result<&OAuthClient, ApiError> {
+        self.inner.oauth.as_ref().ok_or(ApiError::NotConfigured(
+            "the client id or secret (WITHINGS_CLIENT_ID, WITHINGS_CLIENT_SECRET)",
+        ))
+    }
+}
+
+fn update_from(grant: Grant) -> TokenUpdate {
+    let mut update = TokenUpdate::new(grant.access_token);
+    update.refresh_token = grant.refresh_token;
+    update.expires_at = grant.expires_in.map(|seconds| unix_now() + seconds);
+    update.token_type = grant.token_type;
+    update.scope = grant.scope;
+    update.userid = grant.userid;
+    update
+}
+
+/// `more` is a bool on v2 endpoints, 0/1 on getmeas, and absent on a last page.
+fn is_more(value: Option<Value>) -> bool {
+    match value {
+        Some(Value::Bool(more)) => more,
+        Some(Value::Number(number)) => number.as_i64().is_some_and(|n| n != 0),
+        Some(Value::String(text)) => matches!(text.as_str(), "1" | "true"),
+        _ => false,
+    }
+}
+
+fn load(store: &TokenStore) -> Result<Tokens, ApiError> {
+    match store.load() {
+        Ok(tokens) => Ok(tokens),
+        Err(TokenStoreError::NotFound { .. }) => Err(ApiError::NotSignedIn),
+        Err(error) => Err(store_error(error)),
+    }
+}
+
+fn store_error(error: TokenStoreError) -> ApiError {
+    ApiError::TokenStore(error.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn more_accepts_bool_int_and_absence() {
+        assert!(is_more(Some(json!(true))));
+        assert!(is_more(Some(json!(1))));
+        assert!(!is_more(Some(json!(0))));
+        assert!(!is_more(Some(json!(false))));
+        assert!(!is_more(None));
+    }
+}

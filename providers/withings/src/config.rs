@@ -1,0 +1,161 @@
+//! The Withings settings: `WITHINGS_*` variables over `~/.withings-mcp/config.json`,
+//! with the names the original connector used so existing setups keep working.
+
+use std::path::PathBuf;
+
+use delx_framework::config::{self, ConfigError, ConfigKey, LayeredConfig};
+use delx_framework::privacy::UnknownPrivacyMode;
+use delx_framework::{BuildContext, PrivacyMode};
+
+pub const HOME_DIR: &str = ".withings-mcp";
+
+pub const CLIENT_ID: &str = "WITHINGS_CLIENT_ID";
+pub const CLIENT_SECRET: &str = "WITHINGS_CLIENT_SECRET";
+pub const REDIRECT_URI: &str = "WITHINGS_REDIRECT_URI";
+pub const SCOPES: &str = "WITHINGS_SCOPES";
+pub const TOKEN_PATH: &str = "WITHINGS_TOKEN_PATH";
+pub const PRIVACY_MODE: &str = "WITHINGS_PRIVACY_MODE";
+pub const CACHE: &str = "WITHINGS_CACHE";
+pub const CACHE_PATH: &str = "WITHINGS_CACHE_PATH";
+pub const API_BASE_URL: &str = "WITHINGS_API_BASE_URL";
+pub const AUTH_BASE_URL: &str = "WITHINGS_AUTH_BASE_URL";
+
+/// Every setting, in the order doctor reports them.
+pub const KEYS: &[ConfigKey] = &[
+    ConfigKey::plain(CLIENT_ID),
+    ConfigKey::secret(CLIENT_SECRET),
+    ConfigKey::plain(REDIRECT_URI),
+    ConfigKey::plain(SCOPES),
+    ConfigKey::path(TOKEN_PATH),
+    ConfigKey::plain(PRIVACY_MODE),
+    ConfigKey::plain(CACHE),
+    ConfigKey::path(CACHE_PATH),
+    ConfigKey::plain(API_BASE_URL),
+    ConfigKey::plain(AUTH_BASE_URL),
+];
+
+pub const DEFAULT_API_BASE_URL: &str = "https://wbsapi.withings.net";
+pub const DEFAULT_AUTH_BASE_URL: &str = "https://account.withings.com";
+pub const DEFAULT_REDIRECT_URI: &str = "http://127.0.0.1:3000/callback";
+/// `user.info` is needed for devices and goals; refresh needs no extra scope.
+pub const DEFAULT_SCOPES: &[&str] = &["user.info", "user.metrics", "user.activity"];
+
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error(transparent)]
+    File(#[from] ConfigError),
+    #[error("{PRIVACY_MODE}: {0}")]
+    PrivacyMode(#[from] UnknownPrivacyMode),
+    #[error("no home directory and no {TOKEN_PATH}: set {TOKEN_PATH} to where tokens should live")]
+    NoTokenPath,
+}
+
+/// The resolved settings, each with its source kept in `layers`.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
+    pub redirect_uri: String,
+    pub scopes: Vec<String>,
+    pub token_path: PathBuf,
+    pub api_base_url: String,
+    pub auth_base_url: String,
+    pub privacy_mode: PrivacyMode,
+    pub layers: LayeredConfig,
+}
+
+impl Settings {
+    pub fn load(ctx: &BuildContext) -> Result<Self, SettingsError> {
+        let layers = config::load(ctx, HOME_DIR, KEYS)?;
+        let owned = |key| layers.get(key).map(str::to_owned);
+        let token_path = match layers.path(TOKEN_PATH) {
+            Some(path) => path,
+            None => ctx
+                .home()
+                .map(|home| home.join(HOME_DIR).join("tokens.json"))
+                .ok_or(SettingsError::NoTokenPath)?,
+        };
+        let scopes = layers
+            .get(SCOPES)
+            .map(split_scopes)
+            .filter(|scopes| !scopes.is_empty())
+            .unwrap_or_else(|| {
+                DEFAULT_SCOPES
+                    .iter()
+                    .map(|scope| (*scope).to_owned())
+                    .collect()
+            });
+        Ok(Self {
+            client_id: owned(CLIENT_ID),
+            client_secret: owned(CLIENT_SECRET),
+            redirect_uri: owned(REDIRECT_URI).unwrap_or_else(|| DEFAULT_REDIRECT_URI.into()),
+            scopes,
+            token_path,
+            api_base_url: owned(API_BASE_URL).unwrap_or_else(|| DEFAULT_API_BASE_URL.into()),
+            auth_base_url: owned(AUTH_BASE_URL).unwrap_or_else(|| DEFAULT_AUTH_BASE_URL.into()),
+            privacy_mode: PrivacyMode::configured(&layers, PRIVACY_MODE)?,
+            layers,
+        })
+    }
+}
+
+/// Scopes as the original accepted them: separated by commas or spaces.
+pub fn split_scopes(text: &str) -> Vec<String> {
+    text.split([',', ' '])
+        .map(str::trim)
+        .filter(|scope| !scope.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn settings(env: &[(&str, &str)], home: &std::path::Path) -> Settings {
+        let env: BTreeMap<String, String> = env
+            .iter()
+            .map(|(k, v)| ((*k).into(), (*v).into()))
+            .collect();
+        Settings::load(&BuildContext::new(env, Some(home.to_path_buf()))).unwrap()
+    }
+
+    #[test]
+    fn defaults_fill_what_is_unset() {
+        let home = tempfile::tempdir().unwrap();
+        let settings = settings(&[], home.path());
+        assert_eq!(settings.api_base_url, DEFAULT_API_BASE_URL);
+        assert_eq!(
+            settings.token_path,
+            home.path().join(".withings-mcp/tokens.json")
+        );
+        assert_eq!(
+            settings.scopes,
+            ["user.info", "user.metrics", "user.activity"]
+        );
+        assert_eq!(settings.privacy_mode, PrivacyMode::Structured);
+        assert!(settings.client_id.is_none());
+    }
+
+    #[test]
+    fn env_overrides_and_scopes_split_on_commas_or_spaces() {
+        let home = tempfile::tempdir().unwrap();
+        let settings = settings(
+            &[
+                (SCOPES, "user.activity user.metrics,user.info"),
+                (API_BASE_URL, "https://wbsapi.us.withingsmed.net"),
+                (TOKEN_PATH, "~/elsewhere/t.json"),
+                (CLIENT_ID, "cid"),
+            ],
+            home.path(),
+        );
+        assert_eq!(
+            settings.scopes,
+            ["user.activity", "user.metrics", "user.info"]
+        );
+        assert_eq!(settings.api_base_url, "https://wbsapi.us.withingsmed.net");
+        assert_eq!(settings.token_path, home.path().join("elsewhere/t.json"));
+        assert_eq!(settings.client_id.as_deref(), Some("cid"));
+    }
+}

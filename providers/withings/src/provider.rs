@@ -1,0 +1,95 @@
+//! The Withings provider as the registry sees it: its descriptor and its surface.
+
+use std::sync::Arc;
+
+use delx_framework::provider::BuildError;
+use delx_framework::{
+    AuthModel, BuildContext, DynTool, Provider, ProviderDescriptor, ProviderLink,
+    ProviderRegistration, inventory,
+};
+
+use crate::api::{ClientOptions, WithingsClient};
+use crate::config::Settings;
+
+pub static DESCRIPTOR: ProviderDescriptor = ProviderDescriptor {
+    id: "withings",
+    display_name: "Withings",
+    home_dir: crate::config::HOME_DIR,
+    env_prefix: "WITHINGS",
+    scopes: crate::config::DEFAULT_SCOPES,
+    auth_model: AuthModel::OAuth2AuthorizationCode,
+    api_boundary: "Only the Withings Public API of the configured cloud is called, with the user's own \
+                   OAuth token; tokens and data stay on this machine.",
+    data_categories: &[
+        "body",
+        "blood_pressure",
+        "activity",
+        "workouts",
+        "sleep",
+        "heart",
+        "devices",
+        "goals",
+    ],
+    signals: &[
+        "weight",
+        "fat_ratio",
+        "muscle_mass",
+        "bone_mass",
+        "hydration",
+        "blood_pressure",
+        "heart_rate",
+        "spo2",
+        "temperature",
+        "steps",
+        "distance",
+        "calories",
+        "sleep_duration",
+        "sleep_stages",
+        "sleep_score",
+        "ecg_afib",
+    ],
+    links: &[
+        ProviderLink {
+            label: "Withings developer portal",
+            url: "https://developer.withings.com",
+        },
+        ProviderLink {
+            label: "Withings API reference",
+            url: "https://developer.withings.com/api-reference",
+        },
+    ],
+    version: env!("CARGO_PKG_VERSION"),
+    instructions: "Withings: dates are the user's local days in the time zone Withings reports; \
+                   a night of sleep belongs to the day the user woke up.",
+};
+
+inventory::submit! {
+    ProviderRegistration { descriptor: &DESCRIPTOR, build }
+}
+
+fn build(ctx: &BuildContext) -> Result<Arc<dyn Provider>, BuildError> {
+    let settings = Settings::load(ctx)?;
+    let client = WithingsClient::new(&settings, ClientOptions::default())?;
+    Ok(Arc::new(Withings { settings, client }))
+}
+
+/// The provider: settings and a client shared by every tool.
+pub struct Withings {
+    settings: Settings,
+    #[allow(dead_code)] // The tools that use it arrive with the data surface.
+    client: WithingsClient,
+}
+
+impl Provider for Withings {
+    fn descriptor(&self) -> &'static ProviderDescriptor {
+        &DESCRIPTOR
+    }
+
+    fn tools(&self) -> Vec<Arc<dyn DynTool>> {
+        Vec::new()
+    }
+
+    fn secrets(&self) -> Vec<String> {
+        self.settings.layers.secrets()
+    }
+}
