@@ -8,7 +8,8 @@
 //!   jittered backoff (transient), or fail with a typed error;
 //! - a client-side limiter keeps the process under the app's request budget.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use delx_framework::auth::{TokenStore, TokenStoreError, TokenUpdate, Tokens, unix_now};
@@ -51,8 +52,8 @@ impl Default for ClientOptions {
     }
 }
 
-/// A connection to one Withings account. Clone it freely: clones share the rate
-/// limiter and the refresh gate.
+/// A connection to one Withings account. Clone it freely: clones share the refresh
+/// gate, and every client of the same app in the process shares the rate limiter.
 #[derive(Clone)]
 pub struct WithingsClient {
     inner: Arc<Inner>,
@@ -67,7 +68,7 @@ struct Inner {
     oauth: Option<OAuthClient>,
     store: TokenStore,
     options: ClientOptions,
-    limiter: RateLimiter,
+    limiter: Arc<RateLimiter>,
     /// One refresh at a time within this process; the token store's file lock
     /// does the same across processes.
     refresh_gate: tokio::sync::Mutex<()>,
@@ -113,7 +114,11 @@ impl WithingsClient {
                 scopes: settings.scopes.clone(),
                 oauth,
                 store: TokenStore::new(settings.token_path.clone()),
-                limiter: RateLimiter::new(options.requests_per_minute, Duration::from_secs(60)),
+                limiter: app_limiter(
+                    &settings.api_base_url,
+                    settings.client_id.as_deref(),
+                    options.requests_per_minute,
+                ),
                 options,
                 refresh_gate: tokio::sync::Mutex::new(()),
             }),
@@ -334,6 +339,27 @@ impl WithingsClient {
             "the client id or secret (WITHINGS_CLIENT_ID, WITHINGS_CLIENT_SECRET)",
         ))
     }
+}
+
+/// The limiter of one app in this process: Withings counts requests per app, so
+/// every client of the same app (the server's, a `doctor` check, the demo) shares
+/// one budget.
+fn app_limiter(api_base: &str, client_id: Option<&str>, per_minute: usize) -> Arc<RateLimiter> {
+    static LIMITERS: OnceLock<Mutex<HashMap<(String, String, usize), Arc<RateLimiter>>>> =
+        OnceLock::new();
+    let key = (
+        api_base.to_owned(),
+        client_id.unwrap_or_default().to_owned(),
+        per_minute,
+    );
+    let mut limiters = LIMITERS
+        .get_or_init(Mutex::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    limiters
+        .entry(key)
+        .or_insert_with(|| Arc::new(RateLimiter::new(per_minute, Duration::from_secs(60))))
+        .clone()
 }
 
 fn update_from(grant: Grant) -> TokenUpdate {
