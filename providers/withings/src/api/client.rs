@@ -12,7 +12,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use delx_framework::auth::{TokenStore, TokenStoreError, TokenUpdate, Tokens, unix_now};
+use delx_framework::auth::{
+    RefreshError, TokenStore, TokenStoreError, TokenUpdate, Tokens, unix_now,
+};
 use delx_framework::http::{RateLimiter, RetryPolicy};
 use serde_json::{Map, Value};
 
@@ -314,24 +316,28 @@ impl WithingsClient {
     /// Refreshes the tokens unless someone else already did since `seen` was read.
     pub async fn refresh(&self, seen: Option<&str>) -> Result<Tokens, ApiError> {
         let margin = self.inner.options.refresh_margin;
-        let store = &self.inner.store;
         let _in_process = self.inner.refresh_gate.lock().await;
-        let _across_processes = store.lock().await.map_err(store_error)?;
-        let current = load(store)?;
-        let already_refreshed = seen.is_some_and(|seen| seen != current.access_token);
-        if already_refreshed && !current.is_expired_within(margin, unix_now()) {
-            return Ok(current);
-        }
-        let refresh_token = current
-            .refresh_token
-            .clone()
-            .ok_or_else(|| ApiError::AuthExpired("no refresh token is stored".into()))?;
-        let grant = self.oauth()?.refresh(&refresh_token).await?;
-        let tokens = current.merge(update_from(grant));
-        // On disk before first use: Withings retires the old refresh token as soon
-        // as the new access token is used.
-        store.save(&tokens).map_err(store_error)?;
-        Ok(tokens)
+        let needs_refresh = |current: &Tokens| {
+            let already_refreshed = seen.is_some_and(|seen| seen != current.access_token);
+            !already_refreshed || current.is_expired_within(margin, unix_now())
+        };
+        let refresh = |current: Tokens| async move {
+            let refresh_token = current
+                .refresh_token
+                .ok_or_else(|| ApiError::AuthExpired("no refresh token is stored".into()))?;
+            Ok(update_from(self.oauth()?.refresh(&refresh_token).await?))
+        };
+        // The store saves the rotated tokens before returning them: Withings retires
+        // the old refresh token as soon as the new access token is used.
+        self.inner
+            .store
+            .refresh_with(needs_refresh, refresh)
+            .await
+            .map_err(|error| match error {
+                RefreshError::Refresh(error) => error,
+                RefreshError::Store(TokenStoreError::NotFound { .. }) => ApiError::NotSignedIn,
+                RefreshError::Store(error) => store_error(error),
+            })
     }
 
     fn oauth(&self) -> Result<&OAuthClient, ApiError> {
