@@ -351,8 +351,9 @@ impl WithingsClient {
 /// every client of the same app (the server's, a `doctor` check, the demo) shares
 /// one budget.
 fn app_limiter(api_base: &str, client_id: Option<&str>, per_minute: usize) -> Arc<RateLimiter> {
-    static LIMITERS: OnceLock<Mutex<HashMap<(String, String, usize), Arc<RateLimiter>>>> =
-        OnceLock::new();
+    /// (API base, client id, budget) to its limiter.
+    type Limiters = HashMap<(String, String, usize), Arc<RateLimiter>>;
+    static LIMITERS: OnceLock<Mutex<Limiters>> = OnceLock::new();
     let key = (
         api_base.to_owned(),
         client_id.unwrap_or_default().to_owned(),
