@@ -1,0 +1,75 @@
+//! The fake's own routes, for tests that run it as a separate process: they are
+//! neither counted nor subject to faults.
+//!
+//! - `GET /__stats`: request counts; `DELETE /__stats` resets them.
+//! - `POST /__faults` with `spec=…` (the `--fault` syntax) injects a fault;
+//!   `DELETE /__faults` removes them all.
+//! - `POST /__clock` with `advance=SECONDS` moves the fake's clock forward.
+
+use axum::http::Method;
+use serde_json::json;
+
+use super::Fault;
+use super::params::Params;
+use super::reply::Reply;
+use super::server::Shared;
+
+pub const STATS_PATH: &str = "__stats";
+pub const FAULTS_PATH: &str = "__faults";
+pub const CLOCK_PATH: &str = "__clock";
+
+fn problem(message: &str) -> Reply {
+    Reply::Json(json!({ "error": message }))
+}
+
+/// Answers a control route; `None` if `path` is not one.
+pub(crate) fn handle(
+    shared: &Shared,
+    method: &Method,
+    path: &str,
+    params: &Params,
+) -> Option<Reply> {
+    let reply = match (path, method.as_str()) {
+        (STATS_PATH, "DELETE") => {
+            shared.stats.reset();
+            stats(shared)
+        }
+        (STATS_PATH, _) => stats(shared),
+        (FAULTS_PATH, "DELETE") => {
+            shared.faults.clear();
+            Reply::Json(json!({ "pending": 0 }))
+        }
+        (FAULTS_PATH, "POST") => match params.get("spec").map(str::parse::<Fault>) {
+            Some(Ok(fault)) => {
+                shared.faults.inject(fault);
+                Reply::Json(json!({ "pending": shared.faults.pending() }))
+            }
+            Some(Err(error)) => problem(&error),
+            None => problem("spec is required"),
+        },
+        (FAULTS_PATH, _) => Reply::Json(json!({ "pending": shared.faults.pending() })),
+        (CLOCK_PATH, "POST") => match params.int("advance") {
+            Ok(Some(seconds)) if seconds >= 0 => {
+                shared
+                    .clock
+                    .advance(std::time::Duration::from_secs(seconds as u64));
+                clock(shared)
+            }
+            _ => problem("advance=SECONDS is required"),
+        },
+        (CLOCK_PATH, _) => clock(shared),
+        _ => return None,
+    };
+    Some(reply)
+}
+
+fn stats(shared: &Shared) -> Reply {
+    Reply::Json(serde_json::to_value(shared.stats.snapshot()).unwrap_or_default())
+}
+
+fn clock(shared: &Shared) -> Reply {
+    Reply::Json(json!({
+        "now": shared.clock.now(),
+        "offset_seconds": shared.clock.offset().as_secs(),
+    }))
+}
