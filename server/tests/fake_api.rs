@@ -123,4 +123,7 @@ fn a_bad_fake_api_flag_is_a_usage_error() {
         .output()
         .expect("run");
     assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("lots"), "{stderr}");
 }

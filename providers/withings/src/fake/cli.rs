@@ -94,13 +94,19 @@ pub fn run_cli(args: Vec<OsString>) -> ExitCode {
     let program = OsString::from("withings-mcp fake-api");
     let args = match Args::try_parse_from(std::iter::once(program).chain(args)) {
         Ok(args) => args,
-        Err(error) => {
+        Err(error) if !error.use_stderr() => {
             let _ = error.print();
-            return if error.use_stderr() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
-            };
+            return ExitCode::SUCCESS;
+        }
+        // One line, like every other command line error of withings-mcp.
+        Err(error) => {
+            let rendered = error.render().to_string();
+            let first = rendered.lines().next().unwrap_or("invalid arguments");
+            eprintln!(
+                "withings-mcp fake-api: {}",
+                first.trim_start_matches("error: ")
+            );
+            return ExitCode::from(2);
         }
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
