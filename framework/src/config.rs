@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::local_files::{json_problem, json_type, permission_bits};
 use crate::privacy::REDACTED;
 use crate::provider::BuildContext;
 
@@ -410,49 +411,13 @@ fn unknown_key_warning(path: &Path, name: &str, keys: &[ConfigKey]) -> String {
     format!("{}: unknown key {name:?} ignored{hint}", path.display())
 }
 
-/// Syntax and end-of-file messages in `serde_json` are fixed texts; data errors may
-/// quote the input, so they get a generic description instead.
 fn invalid_json(path: &Path, error: &serde_json::Error) -> ConfigError {
-    use serde_json::error::Category;
-    let problem = match error.classify() {
-        Category::Syntax | Category::Eof => {
-            let text = error.to_string();
-            let suffix = format!(" at line {} column {}", error.line(), error.column());
-            text.strip_suffix(&suffix).unwrap_or(&text).to_owned()
-        }
-        Category::Data => "unexpected data".to_owned(),
-        Category::Io => "read error".to_owned(),
-    };
     ConfigError::InvalidJson {
         path: path.to_path_buf(),
-        problem,
+        problem: json_problem(error),
         line: error.line(),
         column: error.column(),
     }
-}
-
-fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-#[cfg(unix)]
-fn permission_bits(path: &Path) -> Option<u32> {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path)
-        .ok()
-        .map(|metadata| metadata.permissions().mode() & 0o7777)
-}
-
-#[cfg(not(unix))]
-fn permission_bits(_path: &Path) -> Option<u32> {
-    None
 }
 
 #[cfg(test)]

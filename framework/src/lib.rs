@@ -16,6 +16,7 @@ pub mod config;
 pub mod context;
 pub mod error;
 pub mod http;
+mod local_files;
 pub mod privacy;
 pub mod prompt;
 pub mod provider;

@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 use crate::completion::Completion;
 use crate::context::CallContext;
 use crate::error::ToolError;
+use crate::local_files::json_type;
 use crate::privacy::Redactor;
 use crate::prompt::{Prompt, PromptArgs, PromptReply, PromptSpec};
 use crate::provider::{BuildContext, Provider, ProviderDescriptor, ProviderRegistration};
@@ -528,15 +529,4 @@ fn is_valid_tool_name(name: &str) -> bool {
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
-}
-
-fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }

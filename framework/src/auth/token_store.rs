@@ -21,6 +21,7 @@ use serde_json::Value;
 use super::lock::{self, GONE_MARKER, LOCK_SUFFIX, LockOptions, TokenLock};
 use super::process;
 use super::tokens::{TokenFieldError, TokenUpdate, Tokens};
+use crate::local_files::{json_problem, permission_bits};
 
 /// Marks a temporary file; followed by `<pid>-<n>`.
 const TEMP_MARKER: &str = ".tmp-";
@@ -454,38 +455,13 @@ fn sync_dir(dir: &Path) {
 #[cfg(not(unix))]
 fn sync_dir(_dir: &Path) {}
 
-/// Syntax and end-of-file messages in `serde_json` are fixed texts; data errors may
-/// quote the input, so they get a generic description instead.
 fn invalid_json(path: &Path, error: &serde_json::Error) -> TokenStoreError {
-    use serde_json::error::Category;
-    let problem = match error.classify() {
-        Category::Syntax | Category::Eof => {
-            let text = error.to_string();
-            let suffix = format!(" at line {} column {}", error.line(), error.column());
-            text.strip_suffix(&suffix).unwrap_or(&text).to_owned()
-        }
-        Category::Data => "unexpected data".to_owned(),
-        Category::Io => "read error".to_owned(),
-    };
     TokenStoreError::InvalidJson {
         path: path.to_path_buf(),
-        problem,
+        problem: json_problem(error),
         line: error.line(),
         column: error.column(),
     }
-}
-
-#[cfg(unix)]
-fn permission_bits(path: &Path) -> Option<u32> {
-    use std::os::unix::fs::PermissionsExt;
-    fs::metadata(path)
-        .ok()
-        .map(|metadata| metadata.permissions().mode() & 0o7777)
-}
-
-#[cfg(not(unix))]
-fn permission_bits(_path: &Path) -> Option<u32> {
-    None
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Map, Value};
 
+use crate::local_files::json_type;
 use crate::privacy::REDACTED;
 
 const ACCESS_TOKEN: &str = "access_token";
@@ -350,17 +351,6 @@ fn invalid(field: &'static str, expected: &'static str, found: &Value) -> TokenF
         field,
         expected,
         found: json_type(found),
-    }
-}
-
-pub(crate) fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 
