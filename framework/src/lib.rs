@@ -44,7 +44,8 @@ pub use prompt::{
     Prompt, PromptArgs, PromptArgument, PromptMessage, PromptReply, PromptRole, PromptSpec,
 };
 pub use provider::{
-    AuthModel, BuildContext, Provider, ProviderDescriptor, ProviderLink, ProviderRegistration,
+    AuthModel, BuildContext, Provider, ProviderCommand, ProviderDescriptor, ProviderLink,
+    ProviderRegistration,
 };
 pub use registry::{CallError, CompleteError, PromptError, ReadError, Registry, RegistryError};
 pub use render::ResponseFormat;

@@ -109,6 +109,19 @@ pub type BuildError = Box<dyn std::error::Error + Send + Sync>;
 pub struct ProviderRegistration {
     pub descriptor: &'static ProviderDescriptor,
     pub build: fn(&BuildContext) -> Result<Arc<dyn Provider>, BuildError>,
+    /// Commands the provider adds to the binary's command line (`setup`, `auth`...).
+    pub commands: &'static [ProviderCommand],
+}
+
+/// A command a provider contributes to the command line. The binary's front end
+/// hands it the arguments after its name; the command parses them itself, so the
+/// framework never reads argv.
+#[derive(Debug, Clone, Copy)]
+pub struct ProviderCommand {
+    pub name: &'static str,
+    /// One line for `help`.
+    pub about: &'static str,
+    pub run: fn(Vec<std::ffi::OsString>) -> std::process::ExitCode,
 }
 
 inventory::collect!(ProviderRegistration);

@@ -11,18 +11,6 @@ pub struct App {
     pub description: &'static str,
     /// Prefix of the server's own variables (`WITHINGS_MCP` gives `WITHINGS_MCP_TOKEN`).
     pub env_prefix: &'static str,
-    /// Commands a provider adds to the command line (`fake-api`, say).
-    pub commands: &'static [ExtraCommand],
-}
-
-/// A provider-specific command, run in place of the server's own commands.
-#[derive(Debug, Clone, Copy)]
-pub struct ExtraCommand {
-    pub name: &'static str,
-    /// One line for `help`.
-    pub about: &'static str,
-    /// Receives the arguments after the command name; parses them itself.
-    pub run: fn(Vec<std::ffi::OsString>) -> std::process::ExitCode,
 }
 
 impl App {

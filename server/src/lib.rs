@@ -10,4 +10,4 @@ pub mod cli;
 pub mod mcp;
 pub mod transport;
 
-pub use app::{App, ExtraCommand};
+pub use app::App;

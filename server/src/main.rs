@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use delx_server::{App, ExtraCommand};
+use delx_server::App;
 
 // Providers are linked here, one line each: linking a provider crate registers it.
 use delx_withings as _;
@@ -13,11 +13,6 @@ const APP: App = App {
     version: env!("CARGO_PKG_VERSION"),
     description: "Local-first MCP server for your Withings health data.",
     env_prefix: "WITHINGS_MCP",
-    commands: &[ExtraCommand {
-        name: delx_withings::fake::COMMAND_NAME,
-        about: delx_withings::fake::COMMAND_ABOUT,
-        run: delx_withings::fake::run_cli,
-    }],
 };
 
 fn main() -> ExitCode {

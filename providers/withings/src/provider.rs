@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use delx_framework::provider::BuildError;
 use delx_framework::{
-    AuthModel, BuildContext, DynTool, Provider, ProviderDescriptor, ProviderLink,
+    AuthModel, BuildContext, DynTool, Provider, ProviderCommand, ProviderDescriptor, ProviderLink,
     ProviderRegistration, inventory,
 };
 
@@ -64,8 +64,18 @@ pub static DESCRIPTOR: ProviderDescriptor = ProviderDescriptor {
 };
 
 inventory::submit! {
-    ProviderRegistration { descriptor: &DESCRIPTOR, build }
+    ProviderRegistration { descriptor: &DESCRIPTOR, build, commands: COMMANDS }
 }
+
+/// What `withings-mcp` gains from this provider besides its tools.
+const COMMANDS: &[ProviderCommand] = &[
+    #[cfg(feature = "fake")]
+    ProviderCommand {
+        name: crate::fake::COMMAND_NAME,
+        about: crate::fake::COMMAND_ABOUT,
+        run: crate::fake::run_cli,
+    },
+];
 
 fn build(ctx: &BuildContext) -> Result<Arc<dyn Provider>, BuildError> {
     let settings = Settings::load(ctx)?;

@@ -20,7 +20,6 @@ const APP: App = App {
     version: env!("CARGO_PKG_VERSION"),
     description: "The delx server with a small example provider, for tests and as a template.",
     env_prefix: "SPINE_MCP",
-    commands: &[],
 };
 
 fn main() -> ExitCode {

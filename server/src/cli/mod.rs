@@ -8,7 +8,7 @@ use std::net::IpAddr;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
-use delx_framework::{BuildContext, Registry};
+use delx_framework::{BuildContext, ProviderCommand, ProviderRegistration, Registry};
 
 use crate::App;
 
@@ -81,15 +81,16 @@ struct CallArgs {
 /// Parses argv and runs the command; the whole program.
 pub fn run(app: App) -> ExitCode {
     let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let provided = provider_commands();
     if let Some(extra) = args
         .get(1)
-        .and_then(|name| app.commands.iter().find(|command| name == command.name))
+        .and_then(|name| provided.iter().find(|command| name == command.name))
     {
         init_logging(app);
         return (extra.run)(args.split_off(2));
     }
     let mut command = Cli::command();
-    for extra in app.commands {
+    for extra in &provided {
         command = command.subcommand(clap::Command::new(extra.name).about(extra.about));
     }
     let cli = match command
@@ -118,6 +119,21 @@ pub fn run(app: App) -> ExitCode {
         }
     });
     outcome.unwrap_or_else(|error| fail(app, &format!("{error:#}")))
+}
+
+/// The commands every linked provider adds, in provider order. A provider command
+/// never shadows one of the server's own.
+fn provider_commands() -> Vec<ProviderCommand> {
+    let own: Vec<String> = Cli::command()
+        .get_subcommands()
+        .map(|command| command.get_name().to_owned())
+        .chain(["help".to_owned()])
+        .collect();
+    ProviderRegistration::all()
+        .into_iter()
+        .flat_map(|registration| registration.commands.iter().copied())
+        .filter(|command| !own.iter().any(|name| name == command.name))
+        .collect()
 }
 
 /// Builds every linked provider; a naming clash or a broken provider stops here.
