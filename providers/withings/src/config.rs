@@ -1,7 +1,7 @@
 //! The Withings settings: `WITHINGS_*` variables over `~/.withings-mcp/config.json`,
 //! with the names the original connector used so existing setups keep working.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use delx_framework::config::{self, ConfigError, ConfigKey, LayeredConfig};
 use delx_framework::privacy::UnknownPrivacyMode;
@@ -62,6 +62,8 @@ pub struct Settings {
     pub auth_base_url: String,
     pub privacy_mode: PrivacyMode,
     pub layers: LayeredConfig,
+    /// The user's home, to show paths as `~/...` rather than with the user's name.
+    pub home: Option<PathBuf>,
 }
 
 impl Settings {
@@ -95,7 +97,20 @@ impl Settings {
             auth_base_url: owned(AUTH_BASE_URL).unwrap_or_else(|| DEFAULT_AUTH_BASE_URL.into()),
             privacy_mode: PrivacyMode::configured(&layers, PRIVACY_MODE)?,
             layers,
+            home: ctx.home().map(Path::to_path_buf),
         })
+    }
+
+    /// `path` for people to read: under the home directory it starts with `~`.
+    pub fn display(&self, path: &Path) -> String {
+        match self
+            .home
+            .as_deref()
+            .and_then(|home| path.strip_prefix(home).ok())
+        {
+            Some(rest) => format!("~/{}", rest.display()),
+            None => path.display().to_string(),
+        }
     }
 }
 

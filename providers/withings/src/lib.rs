@@ -9,5 +9,6 @@ pub mod api;
 pub mod config;
 #[cfg(feature = "fake")]
 pub mod fake;
+pub mod lifecycle;
 pub mod model;
 pub mod provider;

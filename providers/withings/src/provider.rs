@@ -69,6 +69,26 @@ inventory::submit! {
 
 /// What `withings-mcp` gains from this provider besides its tools.
 const COMMANDS: &[ProviderCommand] = &[
+    ProviderCommand {
+        name: "auth",
+        about: "Connect your Withings account in the browser",
+        run: crate::lifecycle::auth::run,
+    },
+    ProviderCommand {
+        name: "doctor",
+        about: "Check config, credentials, tokens and scopes; say what to do next",
+        run: crate::lifecycle::doctor::run,
+    },
+    ProviderCommand {
+        name: "status",
+        about: "Same as doctor",
+        run: crate::lifecycle::doctor::run,
+    },
+    ProviderCommand {
+        name: "revoke",
+        about: "Disconnect: revoke the grant at Withings and delete the local tokens",
+        run: crate::lifecycle::revoke::run,
+    },
     #[cfg(feature = "fake")]
     ProviderCommand {
         name: crate::fake::COMMAND_NAME,

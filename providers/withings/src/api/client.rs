@@ -156,15 +156,28 @@ impl WithingsClient {
         Ok(tokens)
     }
 
-    /// Revokes the grant upstream, then forgets the tokens locally.
-    pub async fn revoke(&self) -> Result<(), ApiError> {
-        let store = &self.inner.store;
-        let tokens = load(store)?;
+    /// Revokes the grant at Withings: both tokens stop working there.
+    pub async fn revoke_upstream(&self) -> Result<(), ApiError> {
+        let oauth = self.oauth()?;
+        let tokens = load(&self.inner.store)?;
         let userid = tokens.userid.as_deref().ok_or_else(|| {
             ApiError::Invalid("the stored tokens carry no userid to revoke".into())
         })?;
-        self.oauth()?.revoke(userid).await?;
-        store.delete().map_err(store_error)?;
+        oauth.revoke(userid).await
+    }
+
+    /// Deletes the local tokens, under the refresh lock so that no refresh in flight
+    /// writes them back. Returns whether there were any.
+    pub async fn forget_tokens(&self) -> Result<bool, ApiError> {
+        let store = &self.inner.store;
+        let _lock = store.lock().await.map_err(store_error)?;
+        store.delete().map_err(store_error)
+    }
+
+    /// Revokes upstream, then forgets the tokens locally.
+    pub async fn revoke(&self) -> Result<(), ApiError> {
+        self.revoke_upstream().await?;
+        self.forget_tokens().await?;
         Ok(())
     }
 
