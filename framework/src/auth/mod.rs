@@ -37,11 +37,15 @@
 //! # }
 //! ```
 
+pub mod callback;
 mod lock;
 mod process;
 mod token_store;
 mod tokens;
 
+pub use callback::{
+    AuthorizationCode, CallbackError, CallbackServer, LoopbackRedirect, SuccessPage,
+};
 pub use lock::{LockOptions, TokenLock};
 pub use token_store::{RefreshError, TokenFileStatus, TokenStore, TokenStoreError};
 pub use tokens::{TokenFieldError, TokenUpdate, Tokens, unix_now};

@@ -8,11 +8,10 @@
 //! and only the exact target path is ever read.
 
 use std::ffi::OsStr;
-use std::fs::{self, File, OpenOptions};
+use std::fs;
 use std::future::Future;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
 use serde::Serialize;
@@ -21,10 +20,11 @@ use serde_json::Value;
 use super::lock::{self, GONE_MARKER, LOCK_SUFFIX, LockOptions, TokenLock};
 use super::process;
 use super::tokens::{TokenFieldError, TokenUpdate, Tokens};
-use crate::local_files::{json_problem, permission_bits};
+use crate::local_files::{
+    TEMP_MARKER, ensure_private_dir, json_problem, permission_bits, write_private,
+};
 
 /// Marks a temporary file; followed by `<pid>-<n>`.
-const TEMP_MARKER: &str = ".tmp-";
 
 /// A leftover older than this is removed even if its pid is alive: the pid has been
 /// reused, because no save takes this long.
@@ -191,7 +191,8 @@ impl TokenStore {
         let (dir, name) = self.dir_and_name()?;
         self.ensure_dir(dir)?;
         self.remove_leftovers(dir, name);
-        write_atomically(&self.path, dir, name, &contents)
+        write_private(&self.path, &contents)
+            .map_err(|error| io_error(&error.path, error.step, &error.source))
     }
 
     /// Removes the token file; a missing file is fine. Returns whether one was
@@ -281,30 +282,8 @@ impl TokenStore {
         Ok((dir, name))
     }
 
-    /// Creates the directory owner-only. An existing directory is left as it is: the
-    /// path may point into a directory the user shares on purpose (even `$HOME`).
     fn ensure_dir(&self, dir: &Path) -> Result<(), TokenStoreError> {
-        if dir.is_dir() {
-            return Ok(());
-        }
-        let mut builder = fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::DirBuilderExt;
-            builder.mode(0o700);
-        }
-        builder
-            .create(dir)
-            .map_err(|error| io_error(dir, "create token directory", &error))?;
-        // The mode above passed through the umask; set it exactly.
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
-                .map_err(|error| io_error(dir, "restrict token directory", &error))?;
-        }
-        Ok(())
+        ensure_private_dir(dir).map_err(|error| io_error(dir, "create token directory", &error))
     }
 
     /// Removes temporary files and lock remnants of writers that were killed. Best
@@ -376,84 +355,6 @@ fn leftover_pid(name: &str, file: &str) -> Option<u32> {
 
 /// Temp file, write, fsync, rename, fsync the directory. The temp file is removed if
 /// any step before the rename fails.
-fn write_atomically(
-    target: &Path,
-    dir: &Path,
-    name: &OsStr,
-    contents: &[u8],
-) -> Result<(), TokenStoreError> {
-    let (temp_path, mut file) = create_temp(dir, name)?;
-    let written = file
-        .write_all(contents)
-        .and_then(|()| file.sync_all())
-        .map_err(|error| io_error(&temp_path, "write temporary token file", &error));
-    drop(file);
-    if let Err(error) = written {
-        fs::remove_file(&temp_path).ok();
-        return Err(error);
-    }
-    if let Err(error) = fs::rename(&temp_path, target) {
-        fs::remove_file(&temp_path).ok();
-        return Err(io_error(target, "replace token file", &error));
-    }
-    sync_dir(dir);
-    Ok(())
-}
-
-/// A fresh owner-only file `<name>.tmp-<pid>-<n>` in `dir`. The mode is given at
-/// creation, so there is no moment where the file is readable by others.
-fn create_temp(dir: &Path, name: &OsStr) -> Result<(PathBuf, File), TokenStoreError> {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let pid = std::process::id();
-    let mut last_error = None;
-    // A name can only be taken by a killed writer that had our pid: skip past it.
-    for _ in 0..16 {
-        let count = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let mut temp_name = name.to_owned();
-        temp_name.push(format!("{TEMP_MARKER}{pid}-{count}"));
-        let temp_path = dir.join(temp_name);
-        let mut options = OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        match options.open(&temp_path) {
-            Ok(file) => return Ok((temp_path, file)),
-            Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {
-                last_error = Some((temp_path, error));
-            }
-            Err(error) => {
-                return Err(io_error(&temp_path, "create temporary token file", &error));
-            }
-        }
-    }
-    let (path, error) = last_error.unwrap_or_else(|| {
-        (
-            dir.to_path_buf(),
-            io::Error::from(io::ErrorKind::AlreadyExists),
-        )
-    });
-    Err(io_error(&path, "create temporary token file", &error))
-}
-
-/// Makes the rename durable. A failure is logged, not returned: the new file is
-/// complete and in place either way, and reporting the save as failed would make the
-/// caller discard tokens that were in fact stored.
-#[cfg(unix)]
-fn sync_dir(dir: &Path) {
-    if let Err(error) = File::open(dir).and_then(|handle| handle.sync_all()) {
-        tracing::warn!(
-            path = %dir.display(),
-            kind = %error.kind(),
-            "cannot sync token directory; the save may not survive a power loss"
-        );
-    }
-}
-
-#[cfg(not(unix))]
-fn sync_dir(_dir: &Path) {}
 
 fn invalid_json(path: &Path, error: &serde_json::Error) -> TokenStoreError {
     TokenStoreError::InvalidJson {
