@@ -154,6 +154,14 @@ pub enum ConfigError {
         path.display()
     )]
     NotAnObject { path: PathBuf, found: &'static str },
+    #[error("cannot write config file {}: {step}: {kind}", path.display())]
+    Unwritable {
+        path: PathBuf,
+        step: &'static str,
+        kind: io::ErrorKind,
+    },
+    #[error("no home directory to keep the config file in")]
+    NoHome,
 }
 
 #[derive(Clone)]
@@ -264,6 +272,67 @@ pub fn expand_tilde(path: &str, home: Option<&Path>) -> PathBuf {
         Some(separator) if std::path::is_separator(separator) => home.join(chars.as_str()),
         Some(_) => PathBuf::from(path),
     }
+}
+
+/// Where the provider's config file lives: `<home>/<home_dir>/config.json`.
+pub fn file_path(ctx: &BuildContext, home_dir: &str) -> Result<PathBuf, ConfigError> {
+    ctx.home()
+        .map(|home| home.join(home_dir).join(CONFIG_FILE_NAME))
+        .ok_or(ConfigError::NoHome)
+}
+
+/// Writes the config file: the given settings as a flat JSON object, owner-only,
+/// atomically. Empty values are left out, so "unset" has one spelling.
+pub fn save(path: &Path, values: &BTreeMap<String, String>) -> Result<(), ConfigError> {
+    let object: serde_json::Map<String, Value> = values
+        .iter()
+        .filter(|(_, value)| !value.trim().is_empty())
+        .map(|(key, value)| (key.clone(), Value::String(value.clone())))
+        .collect();
+    let mut text =
+        serde_json::to_vec_pretty(&Value::Object(object)).map_err(|_| ConfigError::Unwritable {
+            path: path.to_path_buf(),
+            step: "serialize",
+            kind: io::ErrorKind::InvalidData,
+        })?;
+    text.push(b'\n');
+    crate::local_files::write_private(path, &text).map_err(|error| ConfigError::Unwritable {
+        path: error.path,
+        step: error.step,
+        kind: error.source.kind(),
+    })
+}
+
+/// The settings stored in the config file alone, ignoring the environment: what
+/// `setup` starts from when it updates the file.
+pub fn stored_values(path: &Path) -> Result<BTreeMap<String, String>, ConfigError> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
+        Err(error) => {
+            return Err(ConfigError::Unreadable {
+                path: path.to_path_buf(),
+                kind: error.kind(),
+            });
+        }
+    };
+    let document: Value =
+        serde_json::from_slice(&bytes).map_err(|error| invalid_json(path, &error))?;
+    let Value::Object(object) = document else {
+        return Err(ConfigError::NotAnObject {
+            path: path.to_path_buf(),
+            found: json_type(&document),
+        });
+    };
+    Ok(object
+        .into_iter()
+        .filter_map(|(key, value)| match value {
+            Value::String(text) => Some((key, text)),
+            Value::Number(number) => Some((key, number.to_string())),
+            Value::Bool(flag) => Some((key, flag.to_string())),
+            _ => None,
+        })
+        .collect())
 }
 
 /// Loads `keys` from the environment in `ctx`, falling back to
@@ -460,6 +529,34 @@ mod tests {
         fn load(&self, env: &[(&str, &str)]) -> Result<LayeredConfig, ConfigError> {
             load(&self.ctx(env), HOME_DIR, KEYS)
         }
+    }
+
+    #[test]
+    fn saved_files_are_private_and_load_back() {
+        let home = tempfile::tempdir().unwrap();
+        let path = home.path().join(".test-mcp").join(CONFIG_FILE_NAME);
+        let values = BTreeMap::from([
+            ("TEST_CLIENT_ID".to_owned(), "cid".to_owned()),
+            ("TEST_EMPTY".to_owned(), "  ".to_owned()),
+        ]);
+        save(&path, &values).unwrap();
+        let stored = stored_values(&path).unwrap();
+        assert_eq!(
+            stored,
+            BTreeMap::from([("TEST_CLIENT_ID".to_owned(), "cid".to_owned())])
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&path), 0o600);
+            assert_eq!(mode(path.parent().unwrap()), 0o700);
+        }
+        assert!(
+            stored_values(&home.path().join("missing.json"))
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]

@@ -70,6 +70,11 @@ inventory::submit! {
 /// What `withings-mcp` gains from this provider besides its tools.
 const COMMANDS: &[ProviderCommand] = &[
     ProviderCommand {
+        name: "setup",
+        about: "Store your Withings app's credentials, then connect your account",
+        run: crate::lifecycle::setup::run,
+    },
+    ProviderCommand {
         name: "auth",
         about: "Connect your Withings account in the browser",
         run: crate::lifecycle::auth::run,

@@ -82,6 +82,24 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
     }
 }
 
+/// The auth step of `setup`: the same flow, without the paste fallback.
+pub fn run_with(
+    ctx: &BuildContext,
+    no_open: bool,
+    json: bool,
+) -> Result<serde_json::Value, String> {
+    let args = Args {
+        no_open,
+        paste: false,
+        json,
+    };
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| format!("cannot start the runtime: {error}"))?
+        .block_on(authorize(ctx, &args))
+}
+
 async fn authorize(ctx: &BuildContext, args: &Args) -> Result<serde_json::Value, String> {
     let settings = Settings::load(ctx).map_err(|error| error.to_string())?;
     let client = WithingsClient::new(&settings, ClientOptions::default())

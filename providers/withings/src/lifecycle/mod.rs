@@ -5,6 +5,7 @@ pub mod auth;
 pub mod doctor;
 pub mod readiness;
 pub mod revoke;
+pub mod setup;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
