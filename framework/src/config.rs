@@ -90,7 +90,7 @@ impl fmt::Display for ValueSource {
 }
 
 /// Where the configuration as a whole came from, for doctor and manifests.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ConfigSource {
     /// Every present value came from the environment.

@@ -12,3 +12,4 @@ pub mod fake;
 pub mod lifecycle;
 pub mod model;
 pub mod provider;
+pub mod tools;

@@ -10,6 +10,7 @@ use delx_framework::{
 
 use crate::api::{ClientOptions, WithingsClient};
 use crate::config::Settings;
+use crate::tools::ToolContext;
 
 pub static DESCRIPTOR: ProviderDescriptor = ProviderDescriptor {
     id: "withings",
@@ -105,14 +106,14 @@ const COMMANDS: &[ProviderCommand] = &[
 fn build(ctx: &BuildContext) -> Result<Arc<dyn Provider>, BuildError> {
     let settings = Settings::load(ctx)?;
     let client = WithingsClient::new(&settings, ClientOptions::default())?;
-    Ok(Arc::new(Withings { settings, client }))
+    Ok(Arc::new(Withings {
+        tools: Arc::new(ToolContext::new(settings, client)),
+    }))
 }
 
-/// The provider: settings and a client shared by every tool.
+/// The provider: what its tools share.
 pub struct Withings {
-    settings: Settings,
-    #[allow(dead_code)] // The tools that use it arrive with the data surface.
-    client: WithingsClient,
+    tools: Arc<ToolContext>,
 }
 
 impl Provider for Withings {
@@ -121,10 +122,10 @@ impl Provider for Withings {
     }
 
     fn tools(&self) -> Vec<Arc<dyn DynTool>> {
-        Vec::new()
+        crate::tools::all(&self.tools)
     }
 
     fn secrets(&self) -> Vec<String> {
-        self.settings.layers.secrets()
+        self.tools.settings.layers.secrets()
     }
 }

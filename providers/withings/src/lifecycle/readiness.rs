@@ -7,6 +7,7 @@
 use delx_framework::PrivacyMode;
 use delx_framework::auth::{TokenStore, TokenStoreError, unix_now};
 use delx_framework::config::ConfigSource;
+use delx_framework::schemars::{self, JsonSchema};
 use serde::Serialize;
 
 use crate::config::{
@@ -16,7 +17,7 @@ use crate::config::{
 /// Where people create a Withings app to get a client id and secret.
 pub const DEVELOPER_DASHBOARD: &str = "https://developer.withings.com/dashboard/";
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Readiness {
     /// Everything needed for API calls is in place.
     pub ready: bool,
@@ -33,7 +34,7 @@ pub struct Readiness {
     pub next_steps: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ConfigCheck {
     pub exists: bool,
     pub source: ConfigSource,
@@ -44,7 +45,7 @@ pub struct ConfigCheck {
     pub warnings: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct TokenCheck {
     pub exists: bool,
     pub readable: bool,
@@ -56,7 +57,7 @@ pub struct TokenCheck {
     pub problem: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ScopeStatus {
     Ok,
@@ -66,7 +67,7 @@ pub enum ScopeStatus {
     MissingToken,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ScopeCheck {
     pub recommended: Vec<String>,
     pub granted: Vec<String>,

@@ -24,7 +24,8 @@ struct Args {
 }
 
 /// What each step did.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, delx_framework::schemars::JsonSchema)]
+#[schemars(crate = "delx_framework::schemars")]
 pub struct RevokeReport {
     /// `revoked`, `skipped` (no credentials or no userid) or `failed`.
     pub upstream: &'static str,

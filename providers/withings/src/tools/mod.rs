@@ -1,0 +1,46 @@
+//! The Withings MCP tools, one module per group.
+
+mod connection;
+mod status;
+
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use delx_framework::DynTool;
+use delx_framework::render::ResponseFormat;
+
+use crate::api::WithingsClient;
+use crate::config::Settings;
+
+/// What every tool shares: settings, the client, and the OAuth state handed out by
+/// `withings_get_auth_url`, checked again by `withings_exchange_code`.
+pub struct ToolContext {
+    pub settings: Settings,
+    pub client: WithingsClient,
+    pending_state: Mutex<Option<(String, Instant)>>,
+}
+
+impl ToolContext {
+    pub fn new(settings: Settings, client: WithingsClient) -> Self {
+        Self {
+            settings,
+            client,
+            pending_state: Mutex::new(None),
+        }
+    }
+}
+
+pub fn all(ctx: &Arc<ToolContext>) -> Vec<Arc<dyn DynTool>> {
+    vec![
+        Arc::new(status::ConnectionStatus(ctx.clone())),
+        Arc::new(status::Quickstart(ctx.clone())),
+        Arc::new(connection::GetAuthUrl(ctx.clone())),
+        Arc::new(connection::ExchangeCode(ctx.clone())),
+        Arc::new(connection::RevokeAccess(ctx.clone())),
+    ]
+}
+
+/// Markdown unless the caller asked for JSON.
+fn wants_markdown(format: Option<ResponseFormat>) -> bool {
+    format.unwrap_or_default() == ResponseFormat::Markdown
+}

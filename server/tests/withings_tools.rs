@@ -1,0 +1,205 @@
+//! The Withings connection tools through the real `withings-mcp` binary over MCP,
+//! against the fake Withings API: sign in from a chat, check, disconnect.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use delx_withings::fake::{FakeConfig, FakeServer};
+use rmcp::model::{CallToolRequestParams, CallToolResult};
+use rmcp::service::RunningService;
+use rmcp::transport::TokioChildProcess;
+use rmcp::{RoleClient, ServiceExt};
+use serde_json::{Value, json};
+
+struct Session {
+    client: RunningService<RoleClient, ()>,
+    fake: FakeServer,
+    home: tempfile::TempDir,
+}
+
+async fn connect() -> Session {
+    let fake = FakeServer::start(FakeConfig::default())
+        .await
+        .expect("fake");
+    let home = tempfile::tempdir().unwrap();
+    let env = BTreeMap::from([
+        ("WITHINGS_CLIENT_ID", fake.client_id().to_owned()),
+        ("WITHINGS_CLIENT_SECRET", fake.client_secret().to_owned()),
+        ("WITHINGS_API_BASE_URL", fake.api_base_url()),
+        ("WITHINGS_AUTH_BASE_URL", fake.auth_base_url()),
+        (
+            "WITHINGS_REDIRECT_URI",
+            "http://127.0.0.1:9/callback".to_owned(),
+        ),
+    ]);
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_withings-mcp"));
+    command.env_clear().env("HOME", home.path()).envs(&env);
+    let (transport, _) = TokioChildProcess::builder(command)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn withings-mcp");
+    let client = ().serve(transport).await.expect("initialize");
+    Session { client, fake, home }
+}
+
+async fn call(session: &Session, name: &str, arguments: Value) -> CallToolResult {
+    let Value::Object(arguments) = arguments else {
+        panic!("object")
+    };
+    session
+        .client
+        .call_tool(CallToolRequestParams::new(name.to_owned()).with_arguments(arguments))
+        .await
+        .expect("tools/call")
+}
+
+fn text(result: &CallToolResult) -> String {
+    result
+        .content
+        .iter()
+        .filter_map(|c| c.as_text().map(|t| t.text.clone()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[tokio::test]
+async fn every_withings_tool_is_annotated_and_strictly_typed() {
+    let session = connect().await;
+    let tools = session.client.list_all_tools().await.expect("tools/list");
+    let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
+    for expected in [
+        "withings_connection_status",
+        "withings_exchange_code",
+        "withings_get_auth_url",
+        "withings_quickstart",
+        "withings_revoke_access",
+    ] {
+        assert!(
+            names.contains(&expected),
+            "{expected} missing from {names:?}"
+        );
+    }
+    for tool in &tools {
+        assert!(tool.name.starts_with("withings_"));
+        let annotations = tool.annotations.as_ref().expect("annotations");
+        assert!(annotations.read_only_hint.is_some() && annotations.destructive_hint.is_some());
+        assert!(annotations.idempotent_hint.is_some() && annotations.open_world_hint.is_some());
+        let input = Value::Object((*tool.input_schema).clone());
+        assert_eq!(input["additionalProperties"], false, "{}", tool.name);
+        let output = Value::Object((*tool.output_schema.clone().expect("output schema")).clone());
+        for schema in [&input, &output] {
+            jsonschema::draft202012::meta::validate(schema)
+                .unwrap_or_else(|e| panic!("{}: {e}", tool.name));
+            assert!(!schema.to_string().contains("$ref"), "{}", tool.name);
+        }
+    }
+    let revoke = tools
+        .iter()
+        .find(|t| t.name == "withings_revoke_access")
+        .unwrap();
+    assert_eq!(
+        revoke.annotations.as_ref().unwrap().destructive_hint,
+        Some(true)
+    );
+    let required = revoke
+        .input_schema
+        .get("required")
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        required.to_string().contains("explicit_user_intent"),
+        "revoke is gated: {required}"
+    );
+    session.client.cancel().await.unwrap();
+}
+
+#[tokio::test]
+async fn signing_in_from_a_chat_then_disconnecting() {
+    let session = connect().await;
+    let before = call(
+        &session,
+        "withings_connection_status",
+        json!({"response_format": "json"}),
+    )
+    .await;
+    assert_eq!(before.structured_content.as_ref().unwrap()["ready"], false);
+
+    let link = call(&session, "withings_get_auth_url", json!({})).await;
+    assert_eq!(link.is_error, Some(false), "{}", text(&link));
+    let auth_url = link.structured_content.as_ref().unwrap()["auth_url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(auth_url.contains("state="));
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let consent = browser.get(&auth_url).send().await.unwrap();
+    let landed = consent.headers()["location"].to_str().unwrap().to_owned();
+
+    // A link whose state is not the one handed out is refused.
+    let forged = landed.replace("state=", "state=0");
+    let refused = call(&session, "withings_exchange_code", json!({"code": forged})).await;
+    assert_eq!(refused.is_error, Some(true));
+    assert!(text(&refused).contains("state"), "{}", text(&refused));
+
+    let exchanged = call(&session, "withings_exchange_code", json!({"code": landed})).await;
+    assert_eq!(exchanged.is_error, Some(false), "{}", text(&exchanged));
+    let data = exchanged.structured_content.clone().unwrap();
+    assert_eq!(data["state_verified"], true);
+    assert_eq!(data["token_path"], "~/.withings-mcp/tokens.json");
+    let stored: Value = serde_json::from_str(
+        &std::fs::read_to_string(session.home.path().join(".withings-mcp/tokens.json")).unwrap(),
+    )
+    .unwrap();
+    let access = stored["access_token"].as_str().unwrap();
+    assert!(
+        !data.to_string().contains(access) && !text(&exchanged).contains(access),
+        "tokens are never returned"
+    );
+
+    let after = call(&session, "withings_connection_status", json!({})).await;
+    assert_eq!(
+        after.structured_content.as_ref().unwrap()["ready"],
+        true,
+        "{}",
+        text(&after)
+    );
+
+    let unconfirmed = call(
+        &session,
+        "withings_revoke_access",
+        json!({"explicit_user_intent": false}),
+    )
+    .await;
+    assert_eq!(unconfirmed.is_error, Some(true));
+    assert!(
+        session
+            .home
+            .path()
+            .join(".withings-mcp/tokens.json")
+            .exists()
+    );
+
+    let revoked = call(
+        &session,
+        "withings_revoke_access",
+        json!({"explicit_user_intent": true}),
+    )
+    .await;
+    assert_eq!(revoked.is_error, Some(false), "{}", text(&revoked));
+    let report = revoked.structured_content.unwrap();
+    assert_eq!(report["upstream"], "revoked");
+    assert_eq!(report["local_tokens_removed"], true);
+    assert!(
+        !session
+            .home
+            .path()
+            .join(".withings-mcp/tokens.json")
+            .exists()
+    );
+    assert_eq!(session.fake.stats().count("v2/oauth2/revoke"), 1);
+    tokio::time::sleep(Duration::from_millis(10)).await;
+    session.client.cancel().await.unwrap();
+}
