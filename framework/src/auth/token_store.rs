@@ -24,8 +24,6 @@ use crate::local_files::{
     TEMP_MARKER, ensure_private_dir, json_problem, permission_bits, write_private,
 };
 
-/// Marks a temporary file; followed by `<pid>-<n>`.
-
 /// A leftover older than this is removed even if its pid is alive: the pid has been
 /// reused, because no save takes this long.
 const LEFTOVER_MAX_AGE: Duration = Duration::from_secs(600);
@@ -352,9 +350,6 @@ fn leftover_pid(name: &str, file: &str) -> Option<u32> {
     count.parse::<u64>().ok()?;
     pid.parse().ok()
 }
-
-/// Temp file, write, fsync, rename, fsync the directory. The temp file is removed if
-/// any step before the rename fails.
 
 fn invalid_json(path: &Path, error: &serde_json::Error) -> TokenStoreError {
     TokenStoreError::InvalidJson {
