@@ -11,6 +11,7 @@
 //! argv parsing (the binary does), and provider knowledge (provider crates do).
 
 pub mod auth;
+pub mod clients;
 pub mod completion;
 pub mod config;
 pub mod context;
@@ -44,8 +45,8 @@ pub use prompt::{
     Prompt, PromptArgs, PromptArgument, PromptMessage, PromptReply, PromptRole, PromptSpec,
 };
 pub use provider::{
-    AuthModel, BuildContext, Provider, ProviderCommand, ProviderDescriptor, ProviderLink,
-    ProviderRegistration,
+    AuthModel, BuildContext, Demo, DemoSpec, Provider, ProviderCommand, ProviderDescriptor,
+    ProviderLink, ProviderRegistration,
 };
 pub use registry::{CallError, CompleteError, PromptError, ReadError, Registry, RegistryError};
 pub use render::ResponseFormat;

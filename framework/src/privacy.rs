@@ -190,8 +190,8 @@ impl Redactor {
             Value::Array(items) => items.iter_mut().for_each(|item| self.redact_value(item)),
             Value::Object(map) => {
                 for (key, item) in map.iter_mut() {
-                    if is_secret_key(key) && !item.is_null() {
-                        *item = Value::String(REDACTED.to_owned());
+                    if is_secret_key(key) {
+                        redact_strings(item);
                     } else {
                         self.redact_value(item);
                     }
@@ -199,6 +199,17 @@ impl Redactor {
             }
             Value::Null | Value::Bool(_) | Value::Number(_) => {}
         }
+    }
+}
+
+/// Replaces every string under a secret-named key, keeping the shape (objects,
+/// lists, numbers, booleans, nulls), so a redacted result still matches its schema.
+fn redact_strings(value: &mut Value) {
+    match value {
+        Value::String(text) => *text = REDACTED.to_owned(),
+        Value::Array(items) => items.iter_mut().for_each(redact_strings),
+        Value::Object(map) => map.values_mut().for_each(redact_strings),
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
     }
 }
 
@@ -224,7 +235,8 @@ mod tests {
         let mut value = json!({
             "ok": true,
             "nested": [{"deeper": {"access_token": "abc", "Refresh-Token": "def", "steps": 42}}],
-            "auth": {"Authorization": "Bearer xyz", "apiKey": "k", "clientSecret": {"v": 1}},
+            "auth": {"Authorization": "Bearer xyz", "apiKey": "k", "clientSecret": {"v": "hidden", "n": 1}},
+            "token": {"exists": true, "problem": "bad"},
             "cookie": "session=1",
             "token_type": "Bearer",
             "password": null
@@ -237,9 +249,11 @@ mod tests {
         assert_eq!(value["auth"]["Authorization"], REDACTED);
         assert_eq!(value["auth"]["apiKey"], REDACTED);
         assert_eq!(
-            value["auth"]["clientSecret"], REDACTED,
-            "whole objects under a secret key go"
+            value["auth"]["clientSecret"],
+            json!({"v": REDACTED, "n": 1}),
+            "strings under a secret key go, the shape stays"
         );
+        assert_eq!(value["token"], json!({"exists": true, "problem": REDACTED}));
         assert_eq!(value["cookie"], REDACTED);
         assert_eq!(
             value["token_type"], "Bearer",

@@ -70,6 +70,12 @@ impl BuildContext {
         Self { env, home }
     }
 
+    /// This context with `extra` settings added (and winning).
+    pub fn with_env(mut self, extra: BTreeMap<String, String>) -> Self {
+        self.env.extend(extra);
+        self
+    }
+
     /// A non-empty environment value; an empty variable counts as unset.
     pub fn env(&self, key: &str) -> Option<&str> {
         self.env
@@ -111,7 +117,30 @@ pub struct ProviderRegistration {
     pub build: fn(&BuildContext) -> Result<Arc<dyn Provider>, BuildError>,
     /// Commands the provider adds to the binary's command line (`setup`, `auth`...).
     pub commands: &'static [ProviderCommand],
+    /// How to run the provider against a built-in demo account, if it has one.
+    pub demo: Option<&'static DemoSpec>,
 }
+
+/// A demo account that needs no real account and no network: `withings-mcp demo`.
+pub struct DemoSpec {
+    /// Prepares the demo in `ctx` (whose home is a throwaway directory): starts the
+    /// fake backend, signs in through the real code path, and says which settings
+    /// point the provider at it. The demo lasts as long as the returned guard.
+    pub start: fn(BuildContext) -> BoxFuture<Result<Demo, BuildError>>,
+    /// The tool calls `demo --print` shows: (tool name, JSON arguments).
+    pub showcase: &'static [(&'static str, &'static str)],
+}
+
+/// A running demo.
+pub struct Demo {
+    /// Settings to add to the build context, such as the fake backend's address.
+    pub env: BTreeMap<String, String>,
+    /// Keeps the fake backend alive; dropped when the demo ends.
+    pub guard: Box<dyn std::any::Any + Send>,
+}
+
+/// A boxed future, so function pointers can be async.
+pub type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send>>;
 
 /// A command a provider contributes to the command line. The binary's front end
 /// hands it the arguments after its name; the command parses them itself, so the

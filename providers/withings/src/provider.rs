@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use delx_framework::provider::BuildError;
 use delx_framework::{
-    AuthModel, BuildContext, DynTool, Provider, ProviderCommand, ProviderDescriptor, ProviderLink,
-    ProviderRegistration, inventory,
+    AuthModel, BuildContext, DemoSpec, DynTool, Provider, ProviderCommand, ProviderDescriptor,
+    ProviderLink, ProviderRegistration, inventory,
 };
 
 use crate::api::{ClientOptions, WithingsClient};
@@ -65,8 +65,13 @@ pub static DESCRIPTOR: ProviderDescriptor = ProviderDescriptor {
 };
 
 inventory::submit! {
-    ProviderRegistration { descriptor: &DESCRIPTOR, build, commands: COMMANDS }
+    ProviderRegistration { descriptor: &DESCRIPTOR, build, commands: COMMANDS, demo: DEMO }
 }
+
+#[cfg(feature = "fake")]
+const DEMO: Option<&DemoSpec> = Some(&crate::lifecycle::demo::DEMO);
+#[cfg(not(feature = "fake"))]
+const DEMO: Option<&DemoSpec> = None;
 
 /// What `withings-mcp` gains from this provider besides its tools.
 const COMMANDS: &[ProviderCommand] = &[

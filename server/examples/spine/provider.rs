@@ -28,7 +28,7 @@ static DESCRIPTOR: ProviderDescriptor = ProviderDescriptor {
 };
 
 inventory::submit! {
-    ProviderRegistration { descriptor: &DESCRIPTOR, build, commands: &[] }
+    ProviderRegistration { descriptor: &DESCRIPTOR, build, commands: &[], demo: None }
 }
 
 fn build(ctx: &BuildContext) -> Result<Arc<dyn Provider>, delx_framework::provider::BuildError> {

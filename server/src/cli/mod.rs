@@ -2,6 +2,7 @@
 //! command. This is the binary's edge, so errors become one clear line on stderr.
 
 mod call;
+mod demo;
 mod serve;
 
 use std::net::IpAddr;
@@ -30,8 +31,17 @@ enum Command {
     Serve(ServeArgs),
     /// Run one tool through the same validation as an MCP call; print its JSON result.
     Call(CallArgs),
+    /// Run on the built-in demo account: no account, no network. Serves MCP on stdio.
+    Demo(DemoArgs),
     /// Print the version.
     Version,
+}
+
+#[derive(Debug, clap::Args)]
+struct DemoArgs {
+    /// Print a few showcase tool results instead of serving MCP.
+    #[arg(long)]
+    print: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -112,6 +122,7 @@ pub fn run(app: App) -> ExitCode {
         match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
             Command::Serve(args) => serve::run(app, args).await,
             Command::Call(args) => call::run(app, args).await,
+            Command::Demo(args) => demo::run(app, args).await,
             Command::Version => {
                 println!("{} {}", app.name, app.version);
                 Ok(ExitCode::SUCCESS)

@@ -2,6 +2,8 @@
 //! at a terminal (`doctor`, `auth`, `revoke`...).
 
 pub mod auth;
+#[cfg(feature = "fake")]
+pub mod demo;
 pub mod doctor;
 pub mod readiness;
 pub mod revoke;

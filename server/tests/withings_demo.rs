@@ -1,0 +1,63 @@
+//! `withings-mcp demo`: the real binary on the built-in demo account.
+
+use rmcp::ServiceExt;
+use rmcp::model::CallToolRequestParams;
+use rmcp::transport::TokioChildProcess;
+use serde_json::Value;
+
+#[test]
+fn demo_print_shows_real_tool_results_from_the_demo_account() {
+    let home = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_withings-mcp"))
+        .args(["demo", "--print"])
+        .env_clear()
+        .env("HOME", home.path())
+        .output()
+        .expect("demo --print");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("## withings_connection_status"), "{text}");
+    assert!(
+        text.contains("- Ready: yes"),
+        "the demo signs in for real: {text}"
+    );
+    assert!(
+        !home.path().join(".withings-mcp").exists(),
+        "the demo never touches the user's home directory"
+    );
+}
+
+#[tokio::test]
+async fn an_mcp_client_lists_and_calls_tools_on_the_demo() {
+    let home = tempfile::tempdir().unwrap();
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_withings-mcp"));
+    command.arg("demo").env_clear().env("HOME", home.path());
+    let (transport, _) = TokioChildProcess::builder(command)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn demo");
+    let client = ().serve(transport).await.expect("initialize");
+    let tools = client.list_all_tools().await.expect("tools/list");
+    assert!(
+        tools
+            .iter()
+            .any(|tool| tool.name == "withings_connection_status")
+    );
+    let status = client
+        .call_tool(
+            CallToolRequestParams::new("withings_connection_status").with_arguments(
+                serde_json::Map::from_iter([("response_format".to_owned(), Value::from("json"))]),
+            ),
+        )
+        .await
+        .expect("tools/call");
+    assert_eq!(status.is_error, Some(false));
+    let data = status.structured_content.expect("structured");
+    assert_eq!(data["ready"], true, "{data}");
+    assert_eq!(data["token"]["exists"], true);
+    client.cancel().await.unwrap();
+}
