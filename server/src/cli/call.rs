@@ -25,7 +25,7 @@ pub(super) async fn run(app: App, args: CallArgs) -> anyhow::Result<ExitCode> {
         Ok(result) => {
             let text = serde_json::to_string_pretty(&result.structured)
                 .context("cannot print the result")?;
-            println!("{text}");
+            outln!("{text}");
             Ok(ExitCode::SUCCESS)
         }
         Err(CallError::Failed(error)) => {

@@ -49,7 +49,7 @@ pub(super) async fn run(app: App, args: DemoArgs) -> anyhow::Result<ExitCode> {
                 .call_tool(tool, Some(arguments), &NullContext::default())
                 .await
                 .map_err(|error| anyhow::anyhow!("{tool}: {error}"))?;
-            println!("## {tool}\n\n{}\n", result.text());
+            outln!("## {tool}\n\n{}\n", result.text());
         }
     } else {
         eprintln!(

@@ -1,6 +1,23 @@
 //! The command line: parsed once into typed options, then handed to one module per
 //! command. This is the binary's edge, so errors become one clear line on stderr.
 
+/// `println!` that never panics: a closed stdout (`| head`) is the reader's choice,
+/// not an error worth a crash.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+/// `print!` that never panics, like [`outln!`].
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 mod call;
 mod demo;
 mod serve;
@@ -124,7 +141,7 @@ pub fn run(app: App) -> ExitCode {
             Command::Call(args) => call::run(app, args).await,
             Command::Demo(args) => demo::run(app, args).await,
             Command::Version => {
-                println!("{} {}", app.name, app.version);
+                outln!("{} {}", app.name, app.version);
                 Ok(ExitCode::SUCCESS)
             }
         }
@@ -159,7 +176,7 @@ fn usage_error(app: App, error: &clap::Error) -> ExitCode {
         error.kind(),
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
     ) {
-        print!("{error}");
+        out!("{error}");
         return ExitCode::SUCCESS;
     }
     if error.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {

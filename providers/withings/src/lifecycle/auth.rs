@@ -62,16 +62,16 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
             if args.json {
                 print_json(&report);
             } else {
-                println!("✓ Withings connected");
-                println!(
+                outln!("✓ Withings connected");
+                outln!(
                     "  Tokens: {}",
                     report["token_path"].as_str().unwrap_or_default()
                 );
-                println!(
+                outln!(
                     "  Scopes: {}",
                     report["scope"].as_str().unwrap_or("not recorded")
                 );
-                println!(
+                outln!(
                     "→ Next: {}",
                     report["next_step"].as_str().unwrap_or_default()
                 );

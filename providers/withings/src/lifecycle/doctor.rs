@@ -58,7 +58,7 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
     if args.json {
         print_json(&json!({"ok": ok, "readiness": readiness, "online": online}));
     } else {
-        print!("{}", render(&readiness, online.as_ref(), &settings));
+        out!("{}", render(&readiness, online.as_ref(), &settings));
     }
     if args.strict && !ok {
         ExitCode::from(EXIT_FAILURE)

@@ -1,6 +1,23 @@
 //! Getting from nothing to connected: readiness checks and the commands people run
 //! at a terminal (`doctor`, `auth`, `revoke`...).
 
+/// `println!` that never panics: a closed stdout (`| head`) is the reader's choice,
+/// not an error worth a crash.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+/// `print!` that never panics, like [`outln!`].
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 pub mod auth;
 #[cfg(feature = "fake")]
 pub mod demo;
@@ -37,7 +54,7 @@ fn parse_args<T: clap::Parser>(name: &str, args: Vec<OsString>) -> Result<T, Exi
 
 fn print_json(value: &serde_json::Value) {
     match serde_json::to_string_pretty(value) {
-        Ok(text) => println!("{text}"),
+        Ok(text) => outln!("{text}"),
         Err(error) => eprintln!("cannot print JSON: {error}"),
     }
 }

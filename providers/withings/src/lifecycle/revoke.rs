@@ -52,7 +52,7 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
             if args.json {
                 print_json(&json!(report));
             } else {
-                println!(
+                outln!(
                     "Upstream: {}{}",
                     report.upstream,
                     report
@@ -61,7 +61,7 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
                         .map(|d| format!(" ({d})"))
                         .unwrap_or_default()
                 );
-                println!(
+                outln!(
                     "Local tokens removed: {}",
                     if report.local_tokens_removed {
                         "yes"

@@ -95,11 +95,11 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
             if args.json {
                 print_json(&report);
             } else {
-                println!(
+                outln!(
                     "✓ Config saved to {} (owner-only)",
                     report["config_path"].as_str().unwrap_or_default()
                 );
-                println!(
+                outln!(
                     "→ Next: {}",
                     report["next_step"].as_str().unwrap_or_default()
                 );
