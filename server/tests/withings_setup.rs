@@ -159,3 +159,118 @@ fn missing_credentials_fail_clearly_without_prompting() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("client secret is required"));
     assert!(!home.path().join(".withings-mcp/config.json").exists());
 }
+
+#[test]
+fn setup_configures_an_mcp_client_and_doctor_checks_it() {
+    let home = tempfile::tempdir().unwrap();
+    let cursor = home.path().join(".cursor/mcp.json");
+    std::fs::create_dir_all(cursor.parent().unwrap()).unwrap();
+    let original = r#"{"mcpServers": {"other": {"command": "/usr/bin/other", "args": ["--x"]}}, "theme": "dark"}"#;
+    std::fs::write(&cursor, original).unwrap();
+    let output = setup(
+        home.path(),
+        &[
+            "--client-id",
+            "c",
+            "--client-secret-stdin",
+            "--no-auth",
+            "--client",
+            "cursor",
+            "--json",
+        ],
+        Some("s3cret-value-1\n"),
+        &[],
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let config: Value = serde_json::from_str(&std::fs::read_to_string(&cursor).unwrap()).unwrap();
+    assert_eq!(
+        config["mcpServers"]["other"]["args"][0], "--x",
+        "other servers survive"
+    );
+    assert_eq!(config["theme"], "dark");
+    assert_eq!(
+        config["mcpServers"]["withings"]["command"],
+        env!("CARGO_BIN_EXE_withings-mcp"),
+        "points at the installed binary's absolute path"
+    );
+    assert!(
+        !std::fs::read_to_string(&cursor)
+            .unwrap()
+            .contains("s3cret-value-1"),
+        "no secret in client configs"
+    );
+    let backups: Vec<_> = std::fs::read_dir(cursor.parent().unwrap())
+        .unwrap()
+        .filter_map(|entry| entry.ok())
+        .filter(|entry| entry.file_name().to_string_lossy().contains(".bak-"))
+        .collect();
+    assert_eq!(backups.len(), 1, "one backup before the change");
+    assert_eq!(
+        std::fs::read_to_string(backups[0].path()).unwrap(),
+        original
+    );
+
+    let doctor = Command::new(env!("CARGO_BIN_EXE_withings-mcp"))
+        .args(["doctor", "--client", "cursor", "--json"])
+        .env_clear()
+        .env("HOME", home.path())
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&doctor.stdout).unwrap();
+    assert_eq!(report["client"]["configured"], true, "{report}");
+    assert_eq!(report["client"]["command_matches"], true, "{report}");
+}
+
+#[test]
+fn a_corrupt_client_config_is_refused_and_left_byte_identical() {
+    let home = tempfile::tempdir().unwrap();
+    let claude_code = home.path().join(".claude.json");
+    let corrupt = b"{\"mcpServers\": {\"other\": \n";
+    std::fs::write(&claude_code, corrupt).unwrap();
+    let output = setup(
+        home.path(),
+        &["--client-id", "c", "--no-auth", "--client", "claude-code"],
+        None,
+        &[("WITHINGS_CLIENT_SECRET", "env-secret-1")],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(".claude.json"), "names the file: {stderr}");
+    assert_eq!(
+        std::fs::read(&claude_code).unwrap(),
+        corrupt,
+        "never overwritten"
+    );
+    let leftovers = std::fs::read_dir(home.path())
+        .unwrap()
+        .filter_map(|entry| entry.ok())
+        .filter(|entry| {
+            entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with(".claude.json.")
+        })
+        .count();
+    assert_eq!(leftovers, 0, "no backup or temp file for a refused write");
+}
+
+#[test]
+fn an_unknown_client_name_lists_the_valid_ones() {
+    let home = tempfile::tempdir().unwrap();
+    let output = setup(
+        home.path(),
+        &["--client", "notepad", "--no-auth"],
+        None,
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("hermes") && stderr.contains("cursor"),
+        "{stderr}"
+    );
+}

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Parser;
+use delx_framework::clients::{ClientStatus, McpClient};
 use delx_framework::{BuildContext, Redactor};
 use serde::Serialize;
 use serde_json::json;
@@ -29,6 +30,9 @@ struct Args {
     /// Also make one cheap Withings API call to prove the tokens work.
     #[arg(long)]
     online: bool,
+    /// Also check that this MCP client launches withings-mcp.
+    #[arg(long)]
+    client: Option<McpClient>,
 }
 
 /// The outcome of `--online`.
@@ -54,16 +58,71 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
     };
     let readiness = assess(&settings);
     let online = args.online.then(|| online_check(&settings));
-    let ok = readiness.ready && online.as_ref().is_none_or(|check| check.ok);
+    let client = args
+        .client
+        .map(|client| super::clients::check(&ctx, client));
+    let client_ok = match &client {
+        Some(Ok(status)) => status.configured && status.command_matches,
+        Some(Err(_)) => false,
+        None => true,
+    };
+    let ok = readiness.ready && client_ok && online.as_ref().is_none_or(|check| check.ok);
     if args.json {
-        print_json(&json!({"ok": ok, "readiness": readiness, "online": online}));
+        let client = client.map(|outcome| match outcome {
+            // No absolute paths in --json: it is meant to be pasted into issues and chats.
+            Ok(status) => json!({
+                "client": status.client,
+                "exists": status.exists,
+                "configured": status.configured,
+                "command_matches": status.command_matches,
+                "skill_installed": status.skill_installed,
+            }),
+            Err(error) => json!({"error": error}),
+        });
+        print_json(&json!({"ok": ok, "readiness": readiness, "online": online, "client": client}));
     } else {
         out!("{}", render(&readiness, online.as_ref(), &settings));
+        if let Some(outcome) = client {
+            out!("{}", render_client(outcome));
+        }
     }
     if args.strict && !ok {
         ExitCode::from(EXIT_FAILURE)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn render_client(outcome: Result<ClientStatus, String>) -> String {
+    let mark = |ok: bool| if ok { "✓" } else { "✗" };
+    match outcome {
+        Err(error) => format!("\nMCP client\n  ✗  {error}\n"),
+        Ok(status) => {
+            let name = status.client.display_name();
+            let mut text = format!("\n{name}\n");
+            text.push_str(&format!(
+                "  {}  Configuration file exists\n",
+                mark(status.exists)
+            ));
+            text.push_str(&format!(
+                "  {}  withings server configured\n",
+                mark(status.configured)
+            ));
+            text.push_str(&format!(
+                "  {}  Launches this withings-mcp\n",
+                mark(status.command_matches)
+            ));
+            if let Some(installed) = status.skill_installed {
+                text.push_str(&format!("  {}  Hermes skill installed\n", mark(installed)));
+            }
+            if !(status.configured && status.command_matches) {
+                text.push_str(&format!(
+                    "  → Run `withings-mcp setup --client {} --no-auth`.\n",
+                    status.client
+                ));
+            }
+            text
+        }
     }
 }
 

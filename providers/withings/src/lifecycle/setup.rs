@@ -11,6 +11,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
+use delx_framework::clients::McpClient;
 use delx_framework::config::{self, file_path};
 use delx_framework::{BuildContext, PrivacyMode};
 use serde_json::json;
@@ -47,6 +48,13 @@ struct Args {
     /// Where to keep the tokens (default ~/.withings-mcp/tokens.json).
     #[arg(long)]
     token_path: Option<String>,
+    /// Also configure this MCP client: claude, claude-code, cursor, windsurf, hermes,
+    /// openclaw or generic (prints a snippet).
+    #[arg(long)]
+    client: Option<McpClient>,
+    /// Hermes only: let `/reload-mcp` skip its confirmation (a Hermes security setting).
+    #[arg(long)]
+    allow_hermes_reload_without_confirmation: bool,
     /// Do not connect the account now.
     #[arg(long)]
     no_auth: bool,
@@ -76,6 +84,26 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
     let ctx = BuildContext::from_process();
     match configure(&ctx, &args) {
         Ok(mut report) => {
+            if let Some(client) = args.client {
+                match super::clients::configure(
+                    &ctx,
+                    client,
+                    args.allow_hermes_reload_without_confirmation,
+                ) {
+                    Ok(installed) => {
+                        if !args.json {
+                            print_installed(&installed, &ctx);
+                        }
+                        report["client"] = json!(installed);
+                    }
+                    Err(error) => {
+                        eprintln!(
+                            "withings-mcp setup: the config is saved, but {client} was not configured: {error}"
+                        );
+                        return ExitCode::from(EXIT_FAILURE);
+                    }
+                }
+            }
             if !args.no_auth {
                 let auth = super::auth::run_with(&ctx, args.no_open, args.json);
                 report["auth"] = auth.as_ref().map_or_else(
@@ -207,6 +235,27 @@ fn configure(ctx: &BuildContext, args: &Args) -> Result<serde_json::Value, Strin
             "Run `withings-mcp doctor`, then add withings-mcp to your MCP client."
         },
     }))
+}
+
+fn print_installed(report: &delx_framework::clients::InstallReport, ctx: &BuildContext) {
+    let path = match ctx
+        .home()
+        .and_then(|home| report.config_path.strip_prefix(home).ok())
+    {
+        Some(rest) => format!("~/{}", rest.display()),
+        None => report.config_path.display().to_string(),
+    };
+    outln!(
+        "✓ {} configuration {:?}: {path}",
+        report.client.display_name(),
+        report.outcome
+    );
+    if let Some(snippet) = &report.snippet {
+        outln!("{snippet}");
+    }
+    for line in report.warnings.iter().chain(&report.next_steps) {
+        outln!("  · {line}");
+    }
 }
 
 fn hint(current: Option<String>) -> String {
