@@ -274,3 +274,81 @@ fn an_unknown_client_name_lists_the_valid_ones() {
         "{stderr}"
     );
 }
+
+/// Interactive setup on a real terminal (a pseudo-terminal driven by Python's `pty`):
+/// visible answers for id, callback, privacy mode and client, a hidden one for the
+/// secret, which must never be echoed.
+#[test]
+fn interactive_setup_asks_and_hides_the_secret() {
+    let python = ["python3", "python"].into_iter().find(|python| {
+        Command::new(python)
+            .arg("-c")
+            .arg("import pty")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    });
+    let Some(python) = python else {
+        eprintln!("skipped: no Python with pty");
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let script = r#"
+import os, pty, sys, time
+binary, home = sys.argv[1], sys.argv[2]
+pid, fd = pty.fork()
+if pid == 0:
+    os.environ.clear()
+    os.environ["HOME"] = home
+    os.execv(binary, [binary, "setup", "--no-auth"])
+answers = [("client id", "cid-tty"), ("secret", "tty-secret-9876"), ("Callback", ""),
+           ("Privacy mode", "summary"), ("MCP client", "")]
+seen = b""
+def read_until(word, timeout=20):
+    global seen
+    end = time.time() + timeout
+    while word.encode() not in seen:
+        if time.time() > end:
+            sys.exit("no prompt containing %r in %r" % (word, seen))
+        try:
+            seen += os.read(fd, 1024)
+        except OSError:
+            break
+for prompt, answer in answers:
+    read_until(prompt)
+    os.write(fd, (answer + "\n").encode())
+while True:
+    try:
+        chunk = os.read(fd, 1024)
+    except OSError:
+        break
+    if not chunk:
+        break
+    seen += chunk
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(seen.decode(errors="replace"))
+sys.exit(os.waitstatus_to_exitcode(status))
+"#;
+    let output = Command::new(python)
+        .args(["-c", script, env!("CARGO_BIN_EXE_withings-mcp")])
+        .arg(home.path())
+        .output()
+        .expect("python");
+    let screen = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{screen}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        !screen.contains("tty-secret-9876"),
+        "the secret was echoed: {screen}"
+    );
+    let config = config(home.path());
+    assert_eq!(config["WITHINGS_CLIENT_ID"], "cid-tty");
+    assert_eq!(config["WITHINGS_CLIENT_SECRET"], "tty-secret-9876");
+    assert_eq!(config["WITHINGS_PRIVACY_MODE"], "summary");
+    assert_eq!(
+        config["WITHINGS_REDIRECT_URI"],
+        "http://127.0.0.1:3000/callback"
+    );
+}

@@ -83,8 +83,8 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
     }
     let ctx = BuildContext::from_process();
     match configure(&ctx, &args) {
-        Ok(mut report) => {
-            if let Some(client) = args.client {
+        Ok((mut report, chosen_client)) => {
+            if let Some(client) = args.client.or(chosen_client) {
                 match super::clients::configure(
                     &ctx,
                     client,
@@ -141,8 +141,12 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
     }
 }
 
-/// Merges the new settings into the stored ones and writes the file.
-fn configure(ctx: &BuildContext, args: &Args) -> Result<serde_json::Value, String> {
+/// Merges the new settings into the stored ones and writes the file. Returns the
+/// report and the MCP client chosen at the prompt, if any.
+fn configure(
+    ctx: &BuildContext,
+    args: &Args,
+) -> Result<(serde_json::Value, Option<McpClient>), String> {
     let interactive = !args.json && !args.non_interactive && std::io::stdin().is_terminal();
     let path = file_path(ctx, HOME_DIR).map_err(|error| error.to_string())?;
     let mut values = config::stored_values(&path).map_err(|error| error.to_string())?;
@@ -215,18 +219,53 @@ fn configure(ctx: &BuildContext, args: &Args) -> Result<serde_json::Value, Strin
         values.insert(CLIENT_SECRET.to_owned(), secret);
     }
     values.insert(REDIRECT_URI.to_owned(), redirect);
-    if let Some(mode) = args.privacy_mode {
+    let privacy_mode = match args.privacy_mode {
+        Some(mode) => Some(mode),
+        None if interactive => {
+            let current =
+                stored(PRIVACY_MODE, &values).unwrap_or_else(|| PrivacyMode::default().to_string());
+            let answer = ask(&format!(
+                "Privacy mode: summary, structured or raw [{current}]"
+            ))?;
+            let answer = if answer.is_empty() { current } else { answer };
+            Some(
+                answer
+                    .parse::<PrivacyMode>()
+                    .map_err(|error| error.to_string())?,
+            )
+        }
+        None => None,
+    };
+    if let Some(mode) = privacy_mode {
         values.insert(PRIVACY_MODE.to_owned(), mode.to_string());
     }
     if let Some(token_path) = &args.token_path {
         values.insert(TOKEN_PATH.to_owned(), token_path.clone());
     }
+    let client_choice = match args.client {
+        None if interactive => {
+            let answer = ask(&format!(
+                "Configure an MCP client ({}), or Enter for none",
+                McpClient::NAMES.join(", ")
+            ))?;
+            if answer.is_empty() {
+                None
+            } else {
+                Some(
+                    answer
+                        .parse::<McpClient>()
+                        .map_err(|error| error.to_string())?,
+                )
+            }
+        }
+        _ => None,
+    };
     config::save(&path, &values).map_err(|error| error.to_string())?;
     let shown = match ctx.home().and_then(|home| path.strip_prefix(home).ok()) {
         Some(rest) => format!("~/{}", rest.display()),
         None => path.display().to_string(),
     };
-    Ok(json!({
+    let report = json!({
         "ok": true,
         "config_path": shown,
         "next_step": if args.no_auth {
@@ -234,7 +273,8 @@ fn configure(ctx: &BuildContext, args: &Args) -> Result<serde_json::Value, Strin
         } else {
             "Run `withings-mcp doctor`, then add withings-mcp to your MCP client."
         },
-    }))
+    });
+    Ok((report, client_choice))
 }
 
 fn print_installed(report: &delx_framework::clients::InstallReport, ctx: &BuildContext) {
