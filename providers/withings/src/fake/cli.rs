@@ -91,23 +91,9 @@ impl Args {
 
 /// Runs the command; `args` are those after the command name.
 pub fn run_cli(args: Vec<OsString>) -> ExitCode {
-    let program = OsString::from("withings-mcp fake-api");
-    let args = match Args::try_parse_from(std::iter::once(program).chain(args)) {
+    let args: Args = match crate::lifecycle::parse_args("fake-api", args) {
         Ok(args) => args,
-        Err(error) if !error.use_stderr() => {
-            let _ = error.print();
-            return ExitCode::SUCCESS;
-        }
-        // One line, like every other command line error of withings-mcp.
-        Err(error) => {
-            let rendered = error.render().to_string();
-            let first = rendered.lines().next().unwrap_or("invalid arguments");
-            eprintln!(
-                "withings-mcp fake-api: {}",
-                first.trim_start_matches("error: ")
-            );
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -36,7 +36,7 @@ const EXIT_FAILURE: u8 = 1;
 const EXIT_USAGE: u8 = 2;
 
 /// Parses a command's arguments; help goes to stdout, an error is one line.
-fn parse_args<T: clap::Parser>(name: &str, args: Vec<OsString>) -> Result<T, ExitCode> {
+pub(crate) fn parse_args<T: clap::Parser>(name: &str, args: Vec<OsString>) -> Result<T, ExitCode> {
     let program = OsString::from(format!("withings-mcp {name}"));
     T::try_parse_from(std::iter::once(program).chain(args)).map_err(|error| {
         if !error.use_stderr() {
