@@ -26,6 +26,7 @@ pub static DEMO: DemoSpec = DemoSpec {
             r#"{"response_format": "markdown"}"#,
         ),
         ("withings_quickstart", r#"{"response_format": "markdown"}"#),
+        ("withings_list_body_measures", r#"{"limit": 5}"#),
     ],
 };
 

@@ -1,6 +1,7 @@
 //! The Withings MCP tools, one module per group.
 
 mod connection;
+mod lists;
 mod status;
 
 use std::sync::{Arc, Mutex};
@@ -18,6 +19,8 @@ pub struct ToolContext {
     pub settings: Settings,
     pub client: WithingsClient,
     pending_state: Mutex<Option<(String, Instant)>>,
+    /// The user's IANA time zone, asked of Withings once (see `lists`).
+    user_tz: tokio::sync::OnceCell<String>,
 }
 
 impl ToolContext {
@@ -26,6 +29,7 @@ impl ToolContext {
             settings,
             client,
             pending_state: Mutex::new(None),
+            user_tz: tokio::sync::OnceCell::new(),
         }
     }
 }
@@ -37,6 +41,27 @@ pub fn all(ctx: &Arc<ToolContext>) -> Vec<Arc<dyn DynTool>> {
         Arc::new(connection::GetAuthUrl(ctx.clone())),
         Arc::new(connection::ExchangeCode(ctx.clone())),
         Arc::new(connection::RevokeAccess(ctx.clone())),
+        Arc::new(lists::ListBodyMeasures(ctx.clone())),
+        Arc::new(lists::ListTool {
+            ctx: ctx.clone(),
+            spec: &lists::ACTIVITY,
+        }),
+        Arc::new(lists::ListTool {
+            ctx: ctx.clone(),
+            spec: &lists::SLEEP_SUMMARY,
+        }),
+        Arc::new(lists::ListTool {
+            ctx: ctx.clone(),
+            spec: &lists::WORKOUTS,
+        }),
+        Arc::new(lists::ListTool {
+            ctx: ctx.clone(),
+            spec: &lists::HEART,
+        }),
+        Arc::new(lists::ListTool {
+            ctx: ctx.clone(),
+            spec: &lists::SLEEP,
+        }),
     ]
 }
 

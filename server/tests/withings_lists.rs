@@ -1,0 +1,451 @@
+//! The Withings list tools through the real `withings-mcp` binary over MCP, against
+//! the fake Withings API with a pinned end date, checked against the demo account.
+
+use std::collections::BTreeMap;
+
+use delx_framework::auth::{TokenStore, Tokens};
+use delx_framework::time::{DateInput, zone};
+use delx_withings::fake::{FakeConfig, FakeServer};
+use delx_withings::model::{MeasureType, local_day, local_time};
+use rmcp::model::{CallToolRequestParams, CallToolResult};
+use rmcp::service::RunningService;
+use rmcp::transport::TokioChildProcess;
+use rmcp::{RoleClient, ServiceExt};
+use serde_json::{Value, json};
+
+struct Session {
+    client: RunningService<RoleClient, ()>,
+    fake: FakeServer,
+    _home: tempfile::TempDir,
+}
+
+async fn connect() -> Session {
+    let tz = zone("Europe/Paris").unwrap();
+    let DateInput::Day(end) = DateInput::parse("2026-06-30", &tz).unwrap() else {
+        panic!("a day")
+    };
+    let fake = FakeServer::start(FakeConfig::default().with_end_date(end))
+        .await
+        .expect("fake");
+    let home = tempfile::tempdir().unwrap();
+    let issued = fake.issue_tokens("user.info,user.metrics,user.activity");
+    let mut tokens = Tokens::new(issued.access_token);
+    tokens.refresh_token = Some(issued.refresh_token);
+    tokens.expires_at = Some(4_000_000_000);
+    tokens.token_type = Some("Bearer".into());
+    tokens.scope = Some("user.info,user.metrics,user.activity".into());
+    tokens.userid = Some(issued.userid);
+    let dir = home.path().join(".withings-mcp");
+    std::fs::create_dir_all(&dir).unwrap();
+    TokenStore::new(dir.join("tokens.json"))
+        .save(&tokens)
+        .expect("save tokens");
+    let env = BTreeMap::from([
+        ("WITHINGS_CLIENT_ID", fake.client_id().to_owned()),
+        ("WITHINGS_CLIENT_SECRET", fake.client_secret().to_owned()),
+        ("WITHINGS_API_BASE_URL", fake.api_base_url()),
+        ("WITHINGS_AUTH_BASE_URL", fake.auth_base_url()),
+        (
+            "WITHINGS_REDIRECT_URI",
+            "http://127.0.0.1:9/callback".to_owned(),
+        ),
+    ]);
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_withings-mcp"));
+    command.env_clear().env("HOME", home.path()).envs(&env);
+    let (transport, _) = TokioChildProcess::builder(command)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn withings-mcp");
+    let client = ().serve(transport).await.expect("initialize");
+    Session {
+        client,
+        fake,
+        _home: home,
+    }
+}
+
+async fn call(session: &Session, name: &str, arguments: Value) -> CallToolResult {
+    let Value::Object(arguments) = arguments else {
+        panic!("object")
+    };
+    session
+        .client
+        .call_tool(CallToolRequestParams::new(name.to_owned()).with_arguments(arguments))
+        .await
+        .expect("tools/call")
+}
+
+fn text(result: &CallToolResult) -> String {
+    result
+        .content
+        .iter()
+        .filter_map(|c| c.as_text().map(|t| t.text.clone()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Calls a tool that must succeed and returns its structured content.
+async fn ok(session: &Session, name: &str, arguments: Value) -> Value {
+    let result = call(session, name, arguments).await;
+    assert_eq!(result.is_error, Some(false), "{name}: {}", text(&result));
+    result.structured_content.expect("structured content")
+}
+
+/// (local time, type key, value) of every measure in summary records.
+fn returned(data: &Value) -> Vec<(String, String, f64)> {
+    let mut seen = Vec::new();
+    for record in data["records"].as_array().unwrap() {
+        let date = record["date"].as_str().unwrap().to_owned();
+        for measure in record["measures"].as_array().unwrap() {
+            seen.push((
+                date.clone(),
+                measure["type"].as_str().unwrap().to_owned(),
+                measure["value"].as_f64().unwrap(),
+            ));
+        }
+    }
+    seen.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    seen
+}
+
+/// The same, computed from the demo account: groups of the window's local days
+/// passing `keep(category, attrib)`, measures of `types` (all when empty).
+fn expected(
+    fake: &FakeServer,
+    first: &str,
+    last: &str,
+    types: &[i64],
+    keep: impl Fn(i64, i64) -> bool,
+) -> Vec<(String, String, f64)> {
+    let demo = fake.demo();
+    let mut seen = Vec::new();
+    for group in &demo.measure_groups {
+        let day = local_day(group.date, demo.timezone).unwrap();
+        if day.as_str() < first || day.as_str() > last || !keep(group.category, group.attrib) {
+            continue;
+        }
+        for measure in &group.measures {
+            if !types.is_empty() && !types.contains(&measure.kind) {
+                continue;
+            }
+            seen.push((
+                local_time(group.date, demo.timezone).unwrap(),
+                MeasureType::from_code(measure.kind).key().to_owned(),
+                measure.value as f64 * 10f64.powi(measure.unit as i32),
+            ));
+        }
+    }
+    seen.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    seen
+}
+
+fn assert_same(got: &[(String, String, f64)], want: &[(String, String, f64)]) {
+    assert_eq!(got.len(), want.len(), "{got:?}\n{want:?}");
+    for (g, w) in got.iter().zip(want) {
+        assert_eq!((&g.0, &g.1), (&w.0, &w.1));
+        assert!((g.2 - w.2).abs() < 1e-9, "{g:?} vs {w:?}");
+    }
+}
+
+fn own_real(category: i64, attrib: i64) -> bool {
+    category == 1 && !matches!(attrib, 1 | 4)
+}
+
+/// The local days from the group matching `find` to the one `span` groups later.
+fn window_around(
+    fake: &FakeServer,
+    find: impl Fn(i64, i64) -> bool,
+    span: usize,
+) -> (String, String) {
+    let demo = fake.demo();
+    let groups = &demo.measure_groups;
+    let at = groups
+        .iter()
+        .position(|g| find(g.category, g.attrib))
+        .expect("such a group in the demo");
+    let end = (at + span).min(groups.len() - 1);
+    (
+        local_day(groups[at].date, demo.timezone).unwrap(),
+        local_day(groups[end].date, demo.timezone).unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn body_measures_match_the_demo_account_with_filters_and_modes() {
+    let session = connect().await;
+    let fake = &session.fake;
+    let name = "withings_list_body_measures";
+
+    // Goals are left out by default and come back when asked for.
+    let (first, last) = window_around(fake, |category, _| category == 2, 8);
+    let base = json!({"after": first, "before": last, "privacy_mode": "summary",
+                      "response_format": "json", "limit": 200});
+    let data = ok(&session, name, base.clone()).await;
+    assert_eq!(data["endpoint"], "getmeas");
+    assert_eq!(data["privacy_mode"], "summary");
+    assert_eq!(data["timezone"], fake.demo().timezone);
+    assert_eq!(data["window"], json!({"first": first, "last": last}));
+    assert_eq!(data["truncated"], false);
+    assert_eq!(data["has_more"], false);
+    assert_eq!(
+        data["count"].as_u64().unwrap() as usize,
+        data["records"].as_array().unwrap().len()
+    );
+    let want = expected(fake, &first, &last, &[], own_real);
+    assert!(!want.is_empty());
+    assert_same(&returned(&data), &want);
+    for record in data["records"].as_array().unwrap() {
+        for secret in ["grpid", "deviceid", "hash_deviceid"] {
+            assert!(record.get(secret).is_none(), "summary shows {secret}");
+        }
+    }
+
+    let mut with_goals = base.clone();
+    with_goals["include_goals"] = json!(true);
+    let data = ok(&session, name, with_goals).await;
+    let want = expected(fake, &first, &last, &[], |c, a| {
+        (c == 1 || c == 2) && !matches!(a, 1 | 4)
+    });
+    assert_same(&returned(&data), &want);
+    assert!(
+        data["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["goal"] == true)
+    );
+
+    // Someone else's weigh-in (attrib 1) likewise.
+    let (first, last) = window_around(fake, |_, attrib| attrib == 1, 8);
+    let mut ambiguous = json!({"after": first, "before": last, "privacy_mode": "summary",
+                               "response_format": "json", "limit": 200});
+    let data = ok(&session, name, ambiguous.clone()).await;
+    assert_same(
+        &returned(&data),
+        &expected(fake, &first, &last, &[], own_real),
+    );
+    ambiguous["include_ambiguous"] = json!(true);
+    let data = ok(&session, name, ambiguous).await;
+    let want = expected(fake, &first, &last, &[], |c, _| c == 1);
+    assert!(want.len() > expected(fake, &first, &last, &[], own_real).len());
+    assert_same(&returned(&data), &want);
+
+    // A types filter keeps only those measures.
+    let data = ok(
+        &session,
+        name,
+        json!({"after": first, "before": last, "privacy_mode": "summary",
+               "response_format": "json", "limit": 200, "types": ["weight", "fat_ratio"]}),
+    )
+    .await;
+    let want = expected(fake, &first, &last, &[1, 6], own_real);
+    assert!(!want.is_empty());
+    assert_same(&returned(&data), &want);
+
+    // An unknown key is refused with the valid ones.
+    let refused = call(&session, name, json!({"types": ["wieght"]})).await;
+    assert_eq!(refused.is_error, Some(true));
+    assert!(text(&refused).contains("fat_ratio"), "{}", text(&refused));
+
+    // Structured keeps upstream fields; raw is the upstream group.
+    let structured = ok(
+        &session,
+        name,
+        json!({"after": first, "before": last, "privacy_mode": "structured", "response_format": "json"}),
+    )
+    .await;
+    let record = &structured["records"][0];
+    for field in [
+        "grpid",
+        "deviceid",
+        "hash_deviceid",
+        "attrib",
+        "category",
+        "measures",
+    ] {
+        assert!(
+            record.get(field).is_some(),
+            "structured lacks {field}: {record}"
+        );
+    }
+    assert!(record["values"][0]["label"].is_string());
+    let raw = ok(
+        &session,
+        name,
+        json!({"after": first, "before": last, "privacy_mode": "raw", "response_format": "json"}),
+    )
+    .await;
+    let record = raw["records"][0].as_object().unwrap();
+    assert!(record["grpid"].is_i64() && record["measures"][0]["value"].is_i64());
+    assert!(record.get("values").is_none() && record.get("local_time").is_none());
+
+    // A limit smaller than the data says so and how to get the rest.
+    let limited = ok(
+        &session,
+        name,
+        json!({"after": first, "before": last, "limit": 2}),
+    )
+    .await;
+    assert_eq!(limited["count"], 2);
+    assert_eq!(limited["truncated"], true);
+    assert_eq!(limited["has_more"], true);
+    assert!(limited["next_step"].as_str().unwrap().contains("limit"));
+    let markdown = call(
+        &session,
+        name,
+        json!({"after": first, "before": last, "limit": 2}),
+    )
+    .await;
+    assert!(text(&markdown).contains("- "), "{}", text(&markdown));
+    assert!(text(&markdown).contains(" kg"), "{}", text(&markdown));
+    session.client.cancel().await.unwrap();
+}
+
+fn count_of(data: &Value) -> usize {
+    let count = data["count"].as_u64().unwrap() as usize;
+    assert_eq!(count, data["records"].as_array().unwrap().len());
+    count
+}
+
+fn days(first: &str, last: &str, page: &str) -> Value {
+    json!({"after": first, "before": last, "limit": 200, "response_format": "json",
+           "privacy_mode": page})
+}
+
+#[tokio::test]
+async fn the_other_lists_match_the_demo_account() {
+    let session = connect().await;
+    let demo = session.fake.demo();
+    let (first, last) = ("2026-06-17", "2026-06-30");
+    let within = |day: String| day.as_str() >= first && day.as_str() <= last;
+
+    let activity = ok(
+        &session,
+        "withings_list_activity",
+        days(first, last, "summary"),
+    )
+    .await;
+    let want = demo
+        .activities
+        .iter()
+        .filter(|d| within(d.date.to_string()))
+        .count();
+    assert!(want > 0);
+    assert_eq!(count_of(&activity), want);
+    assert_eq!(activity["endpoint"], "getactivity");
+    let newest = &activity["records"][0];
+    assert!(
+        newest["steps"].is_number() && newest["distance_m"].is_number(),
+        "{newest}"
+    );
+    assert!(newest.get("deviceid").is_none());
+
+    let nights = ok(
+        &session,
+        "withings_list_sleep_summary",
+        days(first, last, "summary"),
+    )
+    .await;
+    let want = demo
+        .nights
+        .iter()
+        .filter(|n| within(n.date.to_string()))
+        .count();
+    assert!(want > 0);
+    assert_eq!(count_of(&nights), want);
+    assert!(
+        nights["records"][0]["total_sleep_time"].is_number(),
+        "{}",
+        nights["records"][0]
+    );
+
+    let workouts = ok(
+        &session,
+        "withings_list_workouts",
+        days(first, last, "structured"),
+    )
+    .await;
+    let want = demo
+        .workouts
+        .iter()
+        .filter(|w| within(w.date.to_string()))
+        .count();
+    assert_eq!(count_of(&workouts), want);
+    if want > 0 {
+        let record = &workouts["records"][0];
+        assert!(
+            record["category_label"].is_string() && record["id"].is_i64(),
+            "{record}"
+        );
+    }
+
+    let (heart_first, heart_last) = ("2026-01-01", "2026-06-30");
+    let heart = ok(
+        &session,
+        "withings_list_heart",
+        days(heart_first, heart_last, "summary"),
+    )
+    .await;
+    let want = demo
+        .ecgs
+        .iter()
+        .filter(|e| {
+            let day = local_day(e.timestamp, demo.timezone).unwrap();
+            day.as_str() >= heart_first && day.as_str() <= heart_last
+        })
+        .count();
+    assert_eq!(count_of(&heart), want.min(200));
+    if want > 0 {
+        assert!(
+            heart["records"][0]["afib"].is_string(),
+            "{}",
+            heart["records"][0]
+        );
+    }
+
+    // Detailed sleep: two days, segments overlapping those local days.
+    let tz = zone(demo.timezone).unwrap();
+    let day = |text: &str| match DateInput::parse(text, &tz).unwrap() {
+        DateInput::Day(day) => day,
+        DateInput::Instant(_) => panic!("a day"),
+    };
+    let (from, _) = delx_framework::time::day_bounds(day("2026-06-29"), &tz).unwrap();
+    let (_, to) = delx_framework::time::day_bounds(day("2026-06-30"), &tz).unwrap();
+    let to = to - 1;
+    let want = demo
+        .nights
+        .iter()
+        .flat_map(|n| &n.segments)
+        .filter(|s| s.enddate > from && s.startdate < to)
+        .count();
+    let sleep = ok(
+        &session,
+        "withings_list_sleep",
+        days("2026-06-29", "2026-06-30", "summary"),
+    )
+    .await;
+    assert!(want > 0);
+    assert_eq!(count_of(&sleep), want.min(200));
+    assert!(
+        sleep["records"][0]["state"].is_string(),
+        "{}",
+        sleep["records"][0]
+    );
+    let too_long = call(
+        &session,
+        "withings_list_sleep",
+        json!({"after": "2026-06-01", "before": "2026-06-30"}),
+    )
+    .await;
+    assert_eq!(too_long.is_error, Some(true));
+    assert!(text(&too_long).contains("7 days"), "{}", text(&too_long));
+
+    let markdown = call(
+        &session,
+        "withings_list_activity",
+        json!({"after": first, "before": last}),
+    )
+    .await;
+    assert!(text(&markdown).contains(" steps"), "{}", text(&markdown));
+    session.client.cancel().await.unwrap();
+}
