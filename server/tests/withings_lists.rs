@@ -449,3 +449,72 @@ async fn the_other_lists_match_the_demo_account() {
     assert!(text(&markdown).contains(" steps"), "{}", text(&markdown));
     session.client.cancel().await.unwrap();
 }
+
+#[tokio::test]
+async fn devices_and_goals_match_the_demo_account() {
+    let session = connect().await;
+    let demo = session.fake.demo();
+
+    let summary = ok(
+        &session,
+        "withings_list_devices",
+        json!({"privacy_mode": "summary"}),
+    )
+    .await;
+    assert_eq!(summary["count"], demo.devices.len());
+    let types: Vec<&str> = summary["devices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["type"].as_str())
+        .collect();
+    for device in &demo.devices {
+        assert!(
+            types.contains(&device.type_name),
+            "{} missing: {types:?}",
+            device.type_name
+        );
+    }
+    let text = summary.to_string();
+    for device in &demo.devices {
+        assert!(
+            !text.contains(&device.deviceid),
+            "summary mode leaks a device id: {text}"
+        );
+    }
+    assert!(
+        summary["devices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["model"].as_str().is_some_and(|m| !m.is_empty())),
+        "an empty upstream model name falls back to the model id's name: {summary}"
+    );
+    let structured = ok(
+        &session,
+        "withings_list_devices",
+        json!({"privacy_mode": "structured"}),
+    )
+    .await;
+    assert!(
+        structured["devices"][0]["deviceid"].is_string(),
+        "{structured}"
+    );
+
+    let goals = ok(
+        &session,
+        "withings_get_goals",
+        json!({"response_format": "json"}),
+    )
+    .await;
+    assert_eq!(goals["steps"], demo.goals.steps);
+    assert_eq!(goals["sleep_minutes"], demo.goals.sleep / 60);
+    if let Some((value, unit)) = demo.goals.weight {
+        let kg = value as f64 * 10f64.powi(unit as i32);
+        assert!(
+            (goals["weight_kg"].as_f64().unwrap() - kg).abs() < 0.01,
+            "{goals}"
+        );
+    }
+    assert_eq!(goals["none_set"], false);
+}

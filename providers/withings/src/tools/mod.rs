@@ -1,5 +1,6 @@
 //! The Withings MCP tools, one module per group.
 
+mod account;
 mod connection;
 mod lists;
 mod status;
@@ -41,6 +42,8 @@ pub fn all(ctx: &Arc<ToolContext>) -> Vec<Arc<dyn DynTool>> {
         Arc::new(connection::GetAuthUrl(ctx.clone())),
         Arc::new(connection::ExchangeCode(ctx.clone())),
         Arc::new(connection::RevokeAccess(ctx.clone())),
+        Arc::new(account::ListDevices(ctx.clone())),
+        Arc::new(account::GetGoals(ctx.clone())),
         Arc::new(lists::ListBodyMeasures(ctx.clone())),
         Arc::new(lists::ListTool {
             ctx: ctx.clone(),
