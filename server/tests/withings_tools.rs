@@ -203,3 +203,39 @@ async fn signing_in_from_a_chat_then_disconnecting() {
     tokio::time::sleep(Duration::from_millis(10)).await;
     session.client.cancel().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_broken_config_file_is_explained_instead_of_crashing_the_server() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join(".withings-mcp");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("config.json"),
+        "{\"WITHINGS_CLIENT_ID\": \"abc\",\n  oops\n}",
+    )
+    .unwrap();
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_withings-mcp"));
+    command.env_clear().env("HOME", home.path());
+    let (transport, _) = TokioChildProcess::builder(command)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn withings-mcp");
+    let client = ().serve(transport).await.expect("the server still starts");
+    let tools = client.list_all_tools().await.expect("tools/list");
+    assert_eq!(tools.len(), 1);
+    assert_eq!(tools[0].name, "withings_connection_status");
+    let result = client
+        .call_tool(CallToolRequestParams::new("withings_connection_status"))
+        .await
+        .expect("tools/call");
+    assert_eq!(result.is_error, Some(true));
+    let message = text(&result);
+    assert!(message.contains("line 2"), "says where: {message}");
+    assert!(message.contains("~/.withings-mcp/config.json"), "{message}");
+    assert!(
+        !message.contains(home.path().to_str().unwrap()),
+        "no absolute home path: {message}"
+    );
+    assert!(message.contains("setup"), "says what to do: {message}");
+    client.cancel().await.unwrap();
+}

@@ -108,12 +108,38 @@ const COMMANDS: &[ProviderCommand] = &[
     },
 ];
 
+/// A configuration that cannot be read still yields a provider: one whose only
+/// tool explains the problem, so the person asking their agent learns what to fix
+/// instead of finding the server gone.
 fn build(ctx: &BuildContext) -> Result<Arc<dyn Provider>, BuildError> {
-    let settings = Settings::load(ctx)?;
+    let settings = match Settings::load(ctx) {
+        Ok(settings) => settings,
+        Err(error) => {
+            // Shown to agents: the home directory is `~`, not the user's name.
+            let mut message = error.to_string();
+            if let Some(home) = ctx.home().and_then(|home| home.to_str()) {
+                message = message.replace(home, "~");
+            }
+            return Ok(Arc::new(Misconfigured(message)));
+        }
+    };
     let client = WithingsClient::new(&settings, ClientOptions::default())?;
     Ok(Arc::new(Withings {
         tools: Arc::new(ToolContext::new(settings, client)),
     }))
+}
+
+/// The provider while its configuration is unusable.
+struct Misconfigured(String);
+
+impl Provider for Misconfigured {
+    fn descriptor(&self) -> &'static ProviderDescriptor {
+        &DESCRIPTOR
+    }
+
+    fn tools(&self) -> Vec<Arc<dyn DynTool>> {
+        vec![Arc::new(crate::tools::ConfigProblem(self.0.clone()))]
+    }
 }
 
 /// The provider: what its tools share.

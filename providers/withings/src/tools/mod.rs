@@ -3,6 +3,7 @@
 mod account;
 mod connection;
 mod lists;
+mod problem;
 mod status;
 
 use std::sync::{Arc, Mutex};
@@ -34,6 +35,8 @@ impl ToolContext {
         }
     }
 }
+
+pub use problem::ConfigProblem;
 
 pub fn all(ctx: &Arc<ToolContext>) -> Vec<Arc<dyn DynTool>> {
     vec![
