@@ -103,14 +103,15 @@ impl Settings {
 
     /// `path` for people to read: under the home directory it starts with `~`.
     pub fn display(&self, path: &Path) -> String {
-        match self
-            .home
-            .as_deref()
-            .and_then(|home| path.strip_prefix(home).ok())
-        {
-            Some(rest) => format!("~/{}", rest.display()),
-            None => path.display().to_string(),
-        }
+        display_path(path, self.home.as_deref())
+    }
+}
+
+/// `path` for people to read: outputs show where a file is, not whose home it is in.
+pub fn display_path(path: &Path, home: Option<&Path>) -> String {
+    match home.and_then(|home| path.strip_prefix(home).ok()) {
+        Some(rest) => format!("~/{}", rest.display()),
+        None => path.display().to_string(),
     }
 }
 

@@ -19,7 +19,7 @@ use serde_json::json;
 use super::{EXIT_FAILURE, EXIT_USAGE, parse_args, print_json};
 use crate::config::{
     CLIENT_ID, CLIENT_SECRET, DEFAULT_REDIRECT_URI, HOME_DIR, PRIVACY_MODE, REDIRECT_URI,
-    TOKEN_PATH,
+    TOKEN_PATH, display_path,
 };
 
 /// Store your Withings app's credentials, then connect your account.
@@ -261,10 +261,7 @@ fn configure(
         _ => None,
     };
     config::save(&path, &values).map_err(|error| error.to_string())?;
-    let shown = match ctx.home().and_then(|home| path.strip_prefix(home).ok()) {
-        Some(rest) => format!("~/{}", rest.display()),
-        None => path.display().to_string(),
-    };
+    let shown = display_path(&path, ctx.home());
     let report = json!({
         "ok": true,
         "config_path": shown,
@@ -278,13 +275,7 @@ fn configure(
 }
 
 fn print_installed(report: &delx_framework::clients::InstallReport, ctx: &BuildContext) {
-    let path = match ctx
-        .home()
-        .and_then(|home| report.config_path.strip_prefix(home).ok())
-    {
-        Some(rest) => format!("~/{}", rest.display()),
-        None => report.config_path.display().to_string(),
-    };
+    let path = display_path(&report.config_path, ctx.home());
     outln!(
         "✓ {} configuration {:?}: {path}",
         report.client.display_name(),

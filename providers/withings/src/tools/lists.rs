@@ -89,7 +89,9 @@ pub struct ListInput {
     pub response_format: Option<ResponseFormat>,
 }
 
-/// `withings_list_body_measures` takes the shared arguments plus filters.
+/// `withings_list_body_measures` takes the shared arguments plus filters. The shared
+/// fields are repeated rather than flattened in: serde cannot combine `flatten` with
+/// `deny_unknown_fields`, and refusing unknown arguments matters more.
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BodyMeasuresInput {
