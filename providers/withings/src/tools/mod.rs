@@ -1,10 +1,13 @@
 //! The Withings MCP tools, one module per group.
 
 mod account;
+mod body;
 mod connection;
+mod format;
 mod lists;
 mod problem;
 mod status;
+mod window;
 
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -47,7 +50,7 @@ pub fn all(ctx: &Arc<ToolContext>) -> Vec<Arc<dyn DynTool>> {
         Arc::new(connection::RevokeAccess(ctx.clone())),
         Arc::new(account::ListDevices(ctx.clone())),
         Arc::new(account::GetGoals(ctx.clone())),
-        Arc::new(lists::ListBodyMeasures(ctx.clone())),
+        Arc::new(body::ListBodyMeasures(ctx.clone())),
         Arc::new(lists::ListTool {
             ctx: ctx.clone(),
             spec: &lists::ACTIVITY,
