@@ -1,94 +1,21 @@
 //! The Withings list tools through the real `withings-mcp` binary over MCP, against
 //! the fake Withings API with a pinned end date, checked against the demo account.
 
-use std::collections::BTreeMap;
-
-use delx_framework::auth::{TokenStore, Tokens};
 use delx_framework::time::{DateInput, zone};
-use delx_withings::fake::{FakeConfig, FakeServer};
+use delx_withings::fake::FakeServer;
 use delx_withings::model::{MeasureType, local_day, local_time};
-use rmcp::model::{CallToolRequestParams, CallToolResult};
-use rmcp::service::RunningService;
-use rmcp::transport::TokioChildProcess;
-use rmcp::{RoleClient, ServiceExt};
 use serde_json::{Value, json};
 
-struct Session {
-    client: RunningService<RoleClient, ()>,
-    fake: FakeServer,
-    _home: tempfile::TempDir,
-}
+mod support;
+
+use support::withings::{Session, text};
 
 async fn connect() -> Session {
-    let tz = zone("Europe/Paris").unwrap();
-    let DateInput::Day(end) = DateInput::parse("2026-06-30", &tz).unwrap() else {
-        panic!("a day")
-    };
-    let fake = FakeServer::start(FakeConfig::default().with_end_date(end))
-        .await
-        .expect("fake");
-    let home = tempfile::tempdir().unwrap();
-    let issued = fake.issue_tokens("user.info,user.metrics,user.activity");
-    let mut tokens = Tokens::new(issued.access_token);
-    tokens.refresh_token = Some(issued.refresh_token);
-    tokens.expires_at = Some(4_000_000_000);
-    tokens.token_type = Some("Bearer".into());
-    tokens.scope = Some("user.info,user.metrics,user.activity".into());
-    tokens.userid = Some(issued.userid);
-    let dir = home.path().join(".withings-mcp");
-    std::fs::create_dir_all(&dir).unwrap();
-    TokenStore::new(dir.join("tokens.json"))
-        .save(&tokens)
-        .expect("save tokens");
-    let env = BTreeMap::from([
-        ("WITHINGS_CLIENT_ID", fake.client_id().to_owned()),
-        ("WITHINGS_CLIENT_SECRET", fake.client_secret().to_owned()),
-        ("WITHINGS_API_BASE_URL", fake.api_base_url()),
-        ("WITHINGS_AUTH_BASE_URL", fake.auth_base_url()),
-        (
-            "WITHINGS_REDIRECT_URI",
-            "http://127.0.0.1:9/callback".to_owned(),
-        ),
-    ]);
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_withings-mcp"));
-    command.env_clear().env("HOME", home.path()).envs(&env);
-    let (transport, _) = TokioChildProcess::builder(command)
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn withings-mcp");
-    let client = ().serve(transport).await.expect("initialize");
-    Session {
-        client,
-        fake,
-        _home: home,
-    }
+    Session::authorized_until("2026-06-30").await
 }
 
-async fn call(session: &Session, name: &str, arguments: Value) -> CallToolResult {
-    let Value::Object(arguments) = arguments else {
-        panic!("object")
-    };
-    session
-        .client
-        .call_tool(CallToolRequestParams::new(name.to_owned()).with_arguments(arguments))
-        .await
-        .expect("tools/call")
-}
-
-fn text(result: &CallToolResult) -> String {
-    result
-        .content
-        .iter()
-        .filter_map(|c| c.as_text().map(|t| t.text.clone()))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// Calls a tool that must succeed and returns its structured content.
 async fn ok(session: &Session, name: &str, arguments: Value) -> Value {
-    let result = call(session, name, arguments).await;
-    assert_eq!(result.is_error, Some(false), "{name}: {}", text(&result));
-    result.structured_content.expect("structured content")
+    session.ok(name, arguments).await
 }
 
 /// (local time, type key, value) of every measure in summary records.
@@ -243,7 +170,7 @@ async fn body_measures_match_the_demo_account_with_filters_and_modes() {
     assert_same(&returned(&data), &want);
 
     // An unknown key is refused with the valid ones.
-    let refused = call(&session, name, json!({"types": ["wieght"]})).await;
+    let refused = session.call(name, json!({"types": ["wieght"]})).await;
     assert_eq!(refused.is_error, Some(true));
     assert!(text(&refused).contains("fat_ratio"), "{}", text(&refused));
 
@@ -290,12 +217,9 @@ async fn body_measures_match_the_demo_account_with_filters_and_modes() {
     assert_eq!(limited["truncated"], true);
     assert_eq!(limited["has_more"], true);
     assert!(limited["next_step"].as_str().unwrap().contains("limit"));
-    let markdown = call(
-        &session,
-        name,
-        json!({"after": first, "before": last, "limit": 2}),
-    )
-    .await;
+    let markdown = session
+        .call(name, json!({"after": first, "before": last, "limit": 2}))
+        .await;
     assert!(text(&markdown).contains("- "), "{}", text(&markdown));
     assert!(text(&markdown).contains(" kg"), "{}", text(&markdown));
     session.client.cancel().await.unwrap();
@@ -431,21 +355,21 @@ async fn the_other_lists_match_the_demo_account() {
         "{}",
         sleep["records"][0]
     );
-    let too_long = call(
-        &session,
-        "withings_list_sleep",
-        json!({"after": "2026-06-01", "before": "2026-06-30"}),
-    )
-    .await;
+    let too_long = session
+        .call(
+            "withings_list_sleep",
+            json!({"after": "2026-06-01", "before": "2026-06-30"}),
+        )
+        .await;
     assert_eq!(too_long.is_error, Some(true));
     assert!(text(&too_long).contains("7 days"), "{}", text(&too_long));
 
-    let markdown = call(
-        &session,
-        "withings_list_activity",
-        json!({"after": first, "before": last}),
-    )
-    .await;
+    let markdown = session
+        .call(
+            "withings_list_activity",
+            json!({"after": first, "before": last}),
+        )
+        .await;
     assert!(text(&markdown).contains(" steps"), "{}", text(&markdown));
     session.client.cancel().await.unwrap();
 }

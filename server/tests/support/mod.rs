@@ -7,6 +7,8 @@
 
 #![allow(dead_code)] // Each test file uses its own subset.
 
+pub mod withings;
+
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;

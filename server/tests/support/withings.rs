@@ -1,0 +1,123 @@
+//! A `withings-mcp` child process served over stdio, wired to a fake Withings API,
+//! with an rmcp client on the other end: what every Withings MCP test starts from.
+
+use std::collections::BTreeMap;
+
+use delx_framework::auth::{TokenStore, Tokens};
+use delx_withings::fake::{FakeConfig, FakeServer};
+use rmcp::model::{CallToolRequestParams, CallToolResult};
+use rmcp::service::RunningService;
+use rmcp::transport::TokioChildProcess;
+use rmcp::{RoleClient, ServiceExt};
+use serde_json::Value;
+
+pub const ALL_SCOPES: &str = "user.info,user.metrics,user.activity";
+
+pub struct Session {
+    pub client: RunningService<RoleClient, ()>,
+    pub fake: FakeServer,
+    pub home: tempfile::TempDir,
+}
+
+/// The environment pointing `withings-mcp` at `fake`.
+pub fn fake_env(fake: &FakeServer) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        ("WITHINGS_CLIENT_ID".into(), fake.client_id().to_owned()),
+        (
+            "WITHINGS_CLIENT_SECRET".into(),
+            fake.client_secret().to_owned(),
+        ),
+        ("WITHINGS_API_BASE_URL".into(), fake.api_base_url()),
+        ("WITHINGS_AUTH_BASE_URL".into(), fake.auth_base_url()),
+        (
+            "WITHINGS_REDIRECT_URI".into(),
+            "http://127.0.0.1:9/callback".into(),
+        ),
+    ])
+}
+
+/// Stores tokens the fake issued for `scopes` where `withings-mcp` looks for them.
+pub fn store_tokens(fake: &FakeServer, home: &std::path::Path, scopes: &str) {
+    let issued = fake.issue_tokens(scopes);
+    let mut tokens = Tokens::new(issued.access_token);
+    tokens.refresh_token = Some(issued.refresh_token);
+    tokens.expires_at = Some(4_000_000_000);
+    tokens.token_type = Some("Bearer".into());
+    tokens.scope = Some(scopes.into());
+    tokens.userid = Some(issued.userid);
+    let dir = home.join(".withings-mcp");
+    std::fs::create_dir_all(&dir).unwrap();
+    TokenStore::new(dir.join("tokens.json"))
+        .save(&tokens)
+        .expect("save tokens");
+}
+
+impl Session {
+    /// A server with no tokens yet.
+    pub async fn unauthorized(config: FakeConfig) -> Self {
+        Self::start(config, None, BTreeMap::new()).await
+    }
+
+    /// A server already authorized with every scope, over the demo account ending
+    /// on `end` (`YYYY-MM-DD`, local day in Europe/Paris).
+    pub async fn authorized_until(end: &str) -> Self {
+        let end: jiff::civil::Date = end.parse().expect("YYYY-MM-DD");
+        Self::start(
+            FakeConfig::default().with_end_date(end),
+            Some(ALL_SCOPES),
+            BTreeMap::new(),
+        )
+        .await
+    }
+
+    /// The general case: `scopes` authorized when given, `extra` added to the
+    /// environment.
+    pub async fn start(
+        config: FakeConfig,
+        scopes: Option<&str>,
+        extra: BTreeMap<String, String>,
+    ) -> Self {
+        let fake = FakeServer::start(config).await.expect("fake");
+        let home = tempfile::tempdir().unwrap();
+        if let Some(scopes) = scopes {
+            store_tokens(&fake, home.path(), scopes);
+        }
+        let mut env = fake_env(&fake);
+        env.extend(extra);
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_withings-mcp"));
+        command.env_clear().env("HOME", home.path()).envs(&env);
+        let (transport, _) = TokioChildProcess::builder(command)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn withings-mcp");
+        let client = ().serve(transport).await.expect("initialize");
+        Self { client, fake, home }
+    }
+
+    pub async fn call(&self, name: &str, arguments: Value) -> CallToolResult {
+        let Value::Object(arguments) = arguments else {
+            panic!("arguments must be an object")
+        };
+        self.client
+            .call_tool(CallToolRequestParams::new(name.to_owned()).with_arguments(arguments))
+            .await
+            .expect("tools/call")
+    }
+
+    /// Calls a tool that must succeed; returns its structured content.
+    pub async fn ok(&self, name: &str, arguments: Value) -> Value {
+        let result = self.call(name, arguments).await;
+        assert_eq!(result.is_error, Some(false), "{name}: {}", text(&result));
+        result.structured_content.expect("structured content")
+    }
+}
+
+/// The text content of a result, joined.
+pub fn text(result: &CallToolResult) -> String {
+    result
+        .content
+        .iter()
+        .filter_map(|c| c.as_text().map(|t| t.text.clone()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
