@@ -25,6 +25,14 @@ fn demo_print_shows_real_tool_results_from_the_demo_account() {
         text.contains("- Ready: yes"),
         "the demo signs in for real: {text}"
     );
+    // The daily and weekly summaries over the demo account, with real numbers.
+    assert!(text.contains("## withings_daily_summary"), "{text}");
+    assert!(text.contains("**Withings day: "), "{text}");
+    assert!(text.contains("## withings_weekly_summary"), "{text}");
+    assert!(text.contains("a night over"), "{text}");
+    assert!(text.contains(" a day over "), "{text}");
+    assert!(text.contains("## withings_list_body_measures"), "{text}");
+    assert!(text.contains(" kg"), "{text}");
     assert!(
         !home.path().join(".withings-mcp").exists(),
         "the demo never touches the user's home directory"

@@ -26,6 +26,8 @@ pub static DEMO: DemoSpec = DemoSpec {
             r#"{"response_format": "markdown"}"#,
         ),
         ("withings_quickstart", r#"{"response_format": "markdown"}"#),
+        ("withings_daily_summary", "{}"),
+        ("withings_weekly_summary", "{}"),
         ("withings_list_body_measures", r#"{"limit": 5}"#),
     ],
 };

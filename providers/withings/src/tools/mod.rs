@@ -7,6 +7,7 @@ mod format;
 mod lists;
 mod problem;
 mod status;
+mod summary;
 mod window;
 
 use std::sync::{Arc, Mutex};
@@ -48,6 +49,9 @@ pub fn all(ctx: &Arc<ToolContext>) -> Vec<Arc<dyn DynTool>> {
         Arc::new(connection::GetAuthUrl(ctx.clone())),
         Arc::new(connection::ExchangeCode(ctx.clone())),
         Arc::new(connection::RevokeAccess(ctx.clone())),
+        Arc::new(summary::DailySummaryTool(ctx.clone())),
+        Arc::new(summary::WeeklySummaryTool(ctx.clone())),
+        Arc::new(summary::WellnessContextTool(ctx.clone())),
         Arc::new(account::ListDevices(ctx.clone())),
         Arc::new(account::GetGoals(ctx.clone())),
         Arc::new(body::ListBodyMeasures(ctx.clone())),

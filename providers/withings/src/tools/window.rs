@@ -98,7 +98,28 @@ pub(super) struct Resolved {
     pub(super) mode: PrivacyMode,
 }
 
-fn time_error(error: impl std::fmt::Display) -> ToolError {
+impl Resolved {
+    /// Whole local days `days` in `tz_name`, every record (up to `max_pages` pages).
+    pub(super) fn whole_days(
+        tz_name: String,
+        days: DayRange,
+        max_pages: u32,
+    ) -> Result<Self, ToolError> {
+        let tz = zone(&tz_name).map_err(time_error)?;
+        let (start, end) = days.unix_bounds(&tz).map_err(time_error)?;
+        Ok(Self {
+            tz_name,
+            days,
+            start,
+            end: end - 1,
+            limit: usize::MAX,
+            max_pages,
+            mode: PrivacyMode::Summary,
+        })
+    }
+}
+
+pub(super) fn time_error(error: impl std::fmt::Display) -> ToolError {
     ToolError::invalid_input(error.to_string())
 }
 
