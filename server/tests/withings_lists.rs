@@ -442,3 +442,74 @@ async fn devices_and_goals_match_the_demo_account() {
     }
     assert_eq!(goals["none_set"], false);
 }
+
+/// The `date`/`time`/`start` local time of a record, whichever it has.
+fn when(record: &Value) -> String {
+    ["date", "time", "start", "local_time"]
+        .iter()
+        .find_map(|key| record.get(*key).and_then(Value::as_str))
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn two_years_of_records_stay_within_the_size_budget_and_resume() {
+    let session = connect().await;
+    for (name, mode) in [
+        ("withings_list_body_measures", "structured"),
+        ("withings_list_sleep_summary", "raw"),
+        ("withings_list_activity", "summary"),
+    ] {
+        let base = json!({"after": "2024-07-01", "before": "2026-06-30", "limit": 200,
+                          "all_pages": true, "max_pages": 20, "privacy_mode": mode,
+                          "response_format": "json"});
+        let first = ok(&session, name, base.clone()).await;
+        let size = serde_json::to_string(&first["records"]).unwrap().len();
+        assert!(size <= 20_500, "{name}: {size} characters of records");
+        assert_eq!(first["has_more"], true, "{name}");
+        assert_eq!(first["truncated"], true, "{name}");
+        assert!(
+            first["next_step"].as_str().unwrap().contains("before"),
+            "{name}: {}",
+            first["next_step"]
+        );
+        let before = first["next_before"]
+            .as_str()
+            .expect("next_before")
+            .to_owned();
+        let mut next = base.clone();
+        next["before"] = json!(before);
+        let second = ok(&session, name, next).await;
+        let oldest_first = first["records"]
+            .as_array()
+            .unwrap()
+            .last()
+            .map(when)
+            .unwrap();
+        let newest_second = second["records"]
+            .as_array()
+            .unwrap()
+            .first()
+            .map(when)
+            .unwrap();
+        assert!(
+            !newest_second.is_empty() && newest_second < oldest_first,
+            "{name}: resumed at {newest_second}, after {oldest_first}"
+        );
+    }
+    // The markdown of a cut list shows only what was returned, then how to go on.
+    let result = session
+        .call(
+            "withings_list_body_measures",
+            json!({"after": "2024-07-01", "before": "2026-06-30", "limit": 200, "all_pages": true,
+                   "privacy_mode": "raw"}),
+        )
+        .await;
+    let shown = text(&result);
+    assert!(
+        shown.len() < 40_000,
+        "{} characters of markdown",
+        shown.len()
+    );
+    assert!(shown.contains("size budget"), "{shown}");
+}

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::format::{local_minute, number};
-use super::window::{DEFAULT_DAYS, ListInput, ListOutput, envelope, markdown};
+use super::window::{DEFAULT_DAYS, Entry, ListInput, ListOutput, Resume, envelope, markdown};
 use super::{ToolContext, wants_markdown};
 use crate::api::endpoints::GETMEAS;
 use crate::model::{Category, DecodedGroup, GroupFilter, MeasureGroup, MeasureType};
@@ -145,22 +145,21 @@ impl Tool for ListBodyMeasures {
         };
         let mut decoded = filter.apply(crate::model::decode_groups(groups, Some(&timezone)));
         decoded.reverse();
-        let lines: Vec<String> = decoded
-            .iter()
-            .take(window.limit)
-            .map(|group| group_line(group, &timezone))
-            .collect();
-        let records = decoded
+        let entries = decoded
             .iter()
             .map(|group| {
                 let raw = upstream
                     .get(&(group.grpid, group.modified))
                     .cloned()
                     .unwrap_or(Value::Null);
-                group_record(group, raw, window.mode, &timezone, &types)
+                Entry {
+                    record: group_record(group, raw, window.mode, &timezone, &types),
+                    line: group_line(group, &timezone),
+                    resume: Resume::At(group.date),
+                }
             })
             .collect();
-        let data = envelope(&GETMEAS, &window, timezone, records, listing.truncated);
+        let (data, lines) = envelope(&GETMEAS, &window, timezone, entries, listing.truncated);
         let mut output = ToolOutput::new(data);
         if wants_markdown(input.response_format) {
             let text = markdown("Withings body measures", &output.data, lines);

@@ -8,7 +8,7 @@ use delx_framework::{CallContext, Tool, ToolAnnotations, ToolError, ToolOutput, 
 use serde_json::{Map, Value, json};
 
 use super::format::{hours_minutes, local_minute, local_or_unix, number};
-use super::window::{DEFAULT_DAYS, ListInput, ListOutput, envelope, markdown};
+use super::window::{DEFAULT_DAYS, Entry, ListInput, ListOutput, Resume, envelope, markdown};
 use super::{ToolContext, wants_markdown};
 use crate::api::endpoints::Endpoint;
 /// One record of a list endpoint, decoded for the summary mode.
@@ -17,6 +17,7 @@ struct Summarized {
     sort_key: i64,
     summary: Map<String, Value>,
     line: String,
+    resume: Resume,
 }
 
 type Summarize = fn(&Value, &str) -> Result<Summarized, String>;
@@ -98,26 +99,25 @@ impl Tool for ListTool {
             decoded.push((summarized, record));
         }
         decoded.sort_by_key(|(summarized, _)| std::cmp::Reverse(summarized.sort_key));
-        let lines: Vec<String> = decoded
-            .iter()
-            .take(window.limit)
-            .map(|(summarized, _)| summarized.line.clone())
-            .collect();
-        let records = decoded
+        let entries = decoded
             .into_iter()
-            .map(|(summarized, upstream)| match window.mode {
-                PrivacyMode::Raw => upstream,
-                PrivacyMode::Summary => Value::Object(summarized.summary),
-                PrivacyMode::Structured => {
-                    let mut record = summarized.summary;
-                    if let Value::Object(upstream) = upstream {
-                        record.extend(upstream);
+            .map(|(summarized, upstream)| Entry {
+                record: match window.mode {
+                    PrivacyMode::Raw => upstream,
+                    PrivacyMode::Summary => Value::Object(summarized.summary),
+                    PrivacyMode::Structured => {
+                        let mut record = summarized.summary;
+                        if let Value::Object(upstream) = upstream {
+                            record.extend(upstream);
+                        }
+                        Value::Object(record)
                     }
-                    Value::Object(record)
-                }
+                },
+                line: summarized.line,
+                resume: summarized.resume,
             })
             .collect();
-        let data = envelope(spec.endpoint, &window, timezone, records, listing.truncated);
+        let (data, lines) = envelope(spec.endpoint, &window, timezone, entries, listing.truncated);
         let mut output = ToolOutput::new(data);
         if wants_markdown(input.response_format) {
             let text = markdown(spec.markdown_title, &output.data, lines);
@@ -179,6 +179,7 @@ fn summarize_activity(record: &Value, _timezone: &str) -> Result<Summarized, Str
         parts.push(format!("average heart rate {hr} bpm"));
     }
     Ok(Summarized {
+        resume: Resume::Day(day.date.clone()),
         sort_key: day_key(&day.date),
         line: format!("{}: {}", day.date, parts.join(", ")),
         summary,
@@ -217,6 +218,7 @@ fn summarize_sleep_summary(record: &Value, timezone: &str) -> Result<Summarized,
         parts.push(format!("heart rate {} bpm", number(hr, 0)));
     }
     Ok(Summarized {
+        resume: Resume::Day(night.date.clone()),
         sort_key: day_key(&night.date),
         line: format!("night ending {}: {}", night.date, parts.join(", ")),
         summary,
@@ -248,6 +250,7 @@ fn summarize_workout(record: &Value, timezone: &str) -> Result<Summarized, Strin
         parts.push(format!("average heart rate {} bpm", number(hr, 0)));
     }
     Ok(Summarized {
+        resume: Resume::At(workout.startdate),
         sort_key: workout.startdate,
         line: format!(
             "{}: {} ({})",
@@ -285,6 +288,7 @@ fn summarize_heart(record: &Value, timezone: &str) -> Result<Summarized, String>
         }
     }
     Ok(Summarized {
+        resume: Resume::At(heart.timestamp),
         sort_key: heart.timestamp,
         line: format!(
             "{}: {}",
@@ -311,6 +315,7 @@ fn summarize_sleep_segment(record: &Value, timezone: &str) -> Result<Summarized,
         }
     }
     Ok(Summarized {
+        resume: Resume::At(segment.startdate),
         sort_key: segment.startdate,
         line: format!(
             "{} to {}: {} ({})",

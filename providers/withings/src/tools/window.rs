@@ -37,11 +37,14 @@ pub struct ListOutput {
     /// has decoded values only, `structured` adds every upstream field, `raw` is the
     /// upstream record as Withings sent it (secrets still redacted).
     pub records: Vec<Value>,
-    /// Whether the returned records are not all the window holds (cut by `limit` or
-    /// by the page cap).
+    /// Whether the returned records are not all the window holds (cut by `limit`,
+    /// the size budget or the page cap).
     pub truncated: bool,
     /// Whether more records exist in the window than were returned.
     pub has_more: bool,
+    /// When records were cut: the `before` to pass to get the ones just older
+    /// than those returned.
+    pub next_before: Option<String>,
     /// How to get the rest, when there is more.
     pub next_step: Option<String>,
 }
@@ -146,6 +149,11 @@ impl ToolContext {
         Ok(zone_name.clone())
     }
 
+    /// The user's zone if already known: for answers that must not wait on the network.
+    pub(crate) fn known_timezone(&self) -> Option<String> {
+        self.user_tz.get().cloned()
+    }
+
     pub(super) async fn resolve(
         &self,
         input: &ListInput,
@@ -232,33 +240,81 @@ impl ToolContext {
     }
 }
 
-/// Builds the envelope: keeps the newest `limit` records (given newest first).
+/// About how many characters of records one response may carry: enough for a
+/// month of detail, small enough not to swamp an agent's context.
+pub const SIZE_BUDGET: usize = 20_000;
+
+/// Where a record sits in time, so a cut list can say where to resume.
+pub(super) enum Resume {
+    /// A record taken at this unix time.
+    At(i64),
+    /// A record of a whole local day.
+    Day(String),
+}
+
+/// One record, its markdown line, and where it sits in time.
+pub(super) struct Entry {
+    pub(super) record: Value,
+    pub(super) line: String,
+    pub(super) resume: Resume,
+}
+
+/// Builds the envelope from entries given newest first: keeps the newest `limit`
+/// entries that fit the size budget (at least one), and returns the markdown
+/// lines of the entries kept.
 pub(super) fn envelope(
     endpoint: &Endpoint,
     window: &Resolved,
     timezone: String,
-    mut records: Vec<Value>,
+    entries: Vec<Entry>,
     upstream_truncated: bool,
-) -> ListOutput {
-    let cut = records.len() > window.limit;
-    records.truncate(window.limit);
+) -> (ListOutput, Vec<String>) {
+    let available = entries.len();
+    let mut used = 0;
+    let mut kept = Vec::new();
+    for entry in entries.into_iter().take(window.limit) {
+        let size = serde_json::to_string(&entry.record).map_or(0, |text| text.len());
+        if !kept.is_empty() && used + size > SIZE_BUDGET {
+            break;
+        }
+        used += size;
+        kept.push(entry);
+    }
+    let over_limit = available > window.limit;
+    let over_budget = kept.len() < available.min(window.limit);
+    let cut = over_limit || over_budget;
     let has_more = cut || upstream_truncated;
+    let next_before = cut
+        .then(|| {
+            kept.last()
+                .and_then(|oldest| resume_before(&oldest.resume, &timezone))
+        })
+        .flatten();
     let next_step = has_more.then(|| {
         let mut steps = Vec::new();
-        if cut && window.limit < MAX_LIMIT as usize {
+        if over_budget {
+            steps.push(format!(
+                "the response reached its size budget (about {SIZE_BUDGET} characters) after {} records",
+                kept.len()
+            ));
+        } else if over_limit && window.limit < MAX_LIMIT as usize {
             steps.push(format!("raise `limit` (up to {MAX_LIMIT})"));
+        }
+        if let Some(before) = &next_before {
+            steps.push(format!("call again with `before` {before} for the older ones"));
         }
         if upstream_truncated {
             steps.push(format!(
                 "set `all_pages` true and raise `max_pages` (up to {MAX_PAGES})"
             ));
         }
-        steps.push(
-            "or narrow the window: set `before` to the day of the oldest record returned".into(),
-        );
-        format!("More records exist in this window: {}.", steps.join(", "))
+        if over_budget && window.mode != PrivacyMode::Summary {
+            steps.push("privacy_mode `summary` makes records smaller".into());
+        }
+        format!("More records exist in this window: {}.", steps.join("; "))
     });
-    ListOutput {
+    let (records, lines) = kept.into_iter().map(|e| (e.record, e.line)).unzip();
+    let output = ListOutput {
         endpoint: endpoint.name.to_owned(),
         privacy_mode: window.mode,
         timezone,
@@ -266,11 +322,25 @@ pub(super) fn envelope(
             first: window.days.first.to_string(),
             last: window.days.last.to_string(),
         },
-        count: records.len(),
+        count: 0,
         records,
         truncated: has_more,
         has_more,
+        next_before,
         next_step,
+    };
+    let count = output.records.len();
+    (ListOutput { count, ..output }, lines)
+}
+
+/// The `before` that lists what comes just before `oldest`.
+fn resume_before(oldest: &Resume, timezone: &str) -> Option<String> {
+    match oldest {
+        Resume::At(at) => crate::model::local_time(at - 1, timezone),
+        Resume::Day(day) => {
+            let day: jiff::civil::Date = day.parse().ok()?;
+            day.checked_sub(1.days()).ok().map(|d| d.to_string())
+        }
     }
 }
 
@@ -318,15 +388,50 @@ mod tests {
             max_pages: 1,
             mode: PrivacyMode::Summary,
         };
-        let out = envelope(
-            &GETMEAS,
-            &window,
-            "UTC".into(),
-            vec![json!(1), json!(2), json!(3)],
-            false,
-        );
+        let entries = (0..3)
+            .map(|n| Entry {
+                record: json!(n),
+                line: n.to_string(),
+                resume: Resume::Day(format!("2026-06-1{n}")),
+            })
+            .collect();
+        let (out, lines) = envelope(&GETMEAS, &window, "UTC".into(), entries, false);
+        assert_eq!(lines, ["0", "1"]);
         assert_eq!(out.count, 2);
         assert!(out.truncated && out.has_more);
+        assert_eq!(out.next_before.as_deref(), Some("2026-06-10"));
         assert!(out.next_step.unwrap().contains("limit"));
+    }
+
+    #[test]
+    fn a_budget_cut_keeps_whole_records_and_says_where_to_resume() {
+        let window = Resolved::whole_days(
+            "Europe/Paris".into(),
+            DayRange::new(
+                jiff::civil::date(2026, 6, 1),
+                jiff::civil::date(2026, 6, 30),
+            )
+            .unwrap(),
+            1,
+        )
+        .unwrap();
+        let big = "x".repeat(SIZE_BUDGET / 3);
+        let entries = (0..10)
+            .map(|n| Entry {
+                record: json!({"n": n, "pad": big}),
+                line: n.to_string(),
+                resume: Resume::At(1_780_000_000 - n * 3600),
+            })
+            .collect();
+        let (out, lines) = envelope(&GETMEAS, &window, "Europe/Paris".into(), entries, false);
+        assert_eq!(out.count, 2);
+        assert_eq!(lines.len(), 2);
+        assert!(serde_json::to_string(&out.records).unwrap().len() <= SIZE_BUDGET + 100);
+        assert!(out.next_step.unwrap().contains("size budget"));
+        // One second before the oldest record kept, in local time.
+        assert_eq!(
+            out.next_before.as_deref(),
+            crate::model::local_time(1_780_000_000 - 3600 - 1, "Europe/Paris").as_deref()
+        );
     }
 }
