@@ -19,6 +19,7 @@ pub mod error;
 pub mod http;
 mod local_files;
 pub mod privacy;
+pub mod profile;
 pub mod prompt;
 pub mod provider;
 pub mod random;

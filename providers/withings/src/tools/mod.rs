@@ -6,6 +6,7 @@ mod connection;
 mod format;
 mod lists;
 mod problem;
+mod profile;
 mod status;
 mod summary;
 mod window;
@@ -43,7 +44,7 @@ impl ToolContext {
 pub use problem::ConfigProblem;
 
 pub fn all(ctx: &Arc<ToolContext>) -> Vec<Arc<dyn DynTool>> {
-    vec![
+    let mut tools: Vec<Arc<dyn DynTool>> = vec![
         Arc::new(status::ConnectionStatus(ctx.clone())),
         Arc::new(status::Quickstart(ctx.clone())),
         Arc::new(connection::GetAuthUrl(ctx.clone())),
@@ -75,7 +76,9 @@ pub fn all(ctx: &Arc<ToolContext>) -> Vec<Arc<dyn DynTool>> {
             ctx: ctx.clone(),
             spec: &lists::SLEEP,
         }),
-    ]
+    ];
+    tools.extend(profile::tools(&ctx.settings));
+    tools
 }
 
 /// Markdown unless the caller asked for JSON.
