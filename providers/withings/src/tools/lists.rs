@@ -152,7 +152,7 @@ fn summarize_activity(record: &Value, _timezone: &str) -> Result<Summarized, Str
     summary.insert("date".into(), json!(day.date));
     put_number(&mut summary, "steps", day.steps.map(|v| v as f64));
     put_number(&mut summary, "distance_m", day.distance);
-    put_number(&mut summary, "elevation_m", day.elevation);
+    put_number(&mut summary, "elevation_floors", day.elevation);
     put_number(&mut summary, "active_calories_kcal", day.calories);
     put_number(&mut summary, "total_calories_kcal", day.totalcalories);
     put_number(&mut summary, "soft_s", day.soft.map(|v| v as f64));
@@ -268,9 +268,15 @@ fn summarize_heart(record: &Value, timezone: &str) -> Result<Summarized, String>
     summary.insert("time".into(), local_or_unix(heart.timestamp, timezone));
     let mut parts = Vec::new();
     if let Some(ecg) = &heart.ecg {
+        // What withings_get_heart_signal takes, so summary records must carry it.
+        summary.insert("signalid".into(), json!(ecg.signalid));
         summary.insert("afib".into(), json!(ecg.afib.key()));
         summary.insert("afib_label".into(), json!(ecg.afib.label()));
-        parts.push(format!("ECG: {}", ecg.afib.label().to_lowercase()));
+        parts.push(format!(
+            "ECG {}: {}",
+            ecg.signalid,
+            ecg.afib.label().to_lowercase()
+        ));
     }
     if let Some(hr) = heart.heart_rate {
         summary.insert("heart_rate_bpm".into(), json!(hr));
@@ -334,7 +340,7 @@ pub static ACTIVITY: ListSpec = ListSpec {
     name: "withings_list_activity",
     title: "List Withings daily activity",
     description: "Lists the user's daily activity totals, one record per local day, newest first: \
-        steps, distance (m), elevation (m), active and total calories (kcal), time in soft, moderate \
+        steps, distance (m), floors climbed, active and total calories (kcal), time in soft, moderate \
         and intense activity (s), and heart rate (bpm) when a watch recorded it. Use it for questions \
         about steps or movement over days. `after`/`before` are local days (default: the last 30). \
         Informational only, not medical advice.",

@@ -2,8 +2,13 @@
 
 mod account;
 mod body;
+mod body_trends;
+mod chart;
 mod connection;
+mod downsample;
 mod format;
+mod heart_signal;
+mod intraday;
 mod lists;
 mod problem;
 mod profile;
@@ -56,6 +61,10 @@ pub fn all(ctx: &Arc<ToolContext>) -> Vec<Arc<dyn DynTool>> {
         Arc::new(account::ListDevices(ctx.clone())),
         Arc::new(account::GetGoals(ctx.clone())),
         Arc::new(body::ListBodyMeasures(ctx.clone())),
+        Arc::new(body_trends::BodyTrends(ctx.clone())),
+        Arc::new(heart_signal::GetHeartSignal(ctx.clone())),
+        Arc::new(intraday::GetIntradayActivity(ctx.clone())),
+        Arc::new(chart::Chart(ctx.clone())),
         Arc::new(lists::ListTool {
             ctx: ctx.clone(),
             spec: &lists::ACTIVITY,
