@@ -11,5 +11,6 @@ pub mod config;
 pub mod fake;
 pub mod lifecycle;
 pub mod model;
+pub mod prompts;
 pub mod provider;
 pub mod tools;

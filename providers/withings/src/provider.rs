@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use delx_framework::provider::BuildError;
 use delx_framework::{
-    AuthModel, BuildContext, DemoSpec, DynTool, Provider, ProviderCommand, ProviderDescriptor,
-    ProviderLink, ProviderRegistration, inventory,
+    AuthModel, BuildContext, DemoSpec, DynTool, Prompt, Provider, ProviderCommand,
+    ProviderDescriptor, ProviderLink, ProviderRegistration, inventory,
 };
 
 use crate::api::{ClientOptions, WithingsClient};
@@ -154,6 +154,10 @@ impl Provider for Withings {
 
     fn tools(&self) -> Vec<Arc<dyn DynTool>> {
         crate::tools::all(&self.tools)
+    }
+
+    fn prompts(&self) -> Vec<Arc<dyn Prompt>> {
+        crate::prompts::all(&self.tools)
     }
 
     fn secrets(&self) -> Vec<String> {

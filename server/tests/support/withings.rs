@@ -84,6 +84,15 @@ impl Session {
         }
         let mut env = fake_env(&fake);
         env.extend(extra);
+        Self::spawn(fake, home, env).await
+    }
+
+    /// `withings-mcp` with exactly `env` (plus `HOME`), over `fake` and `home`.
+    pub async fn spawn(
+        fake: FakeServer,
+        home: tempfile::TempDir,
+        env: BTreeMap<String, String>,
+    ) -> Self {
         let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_withings-mcp"));
         command.env_clear().env("HOME", home.path()).envs(&env);
         let (transport, _) = TokioChildProcess::builder(command)
