@@ -19,6 +19,7 @@ pub mod context;
 pub mod error;
 pub mod http;
 mod local_files;
+pub mod metadata;
 pub mod privacy;
 pub mod profile;
 pub mod prompt;
@@ -48,7 +49,7 @@ pub use prompt::{
 };
 pub use provider::{
     AuthModel, BuildContext, Demo, DemoSpec, Provider, ProviderCommand, ProviderDescriptor,
-    ProviderLink, ProviderRegistration,
+    ProviderLink, ProviderRegistration, Transport,
 };
 pub use registry::{CallError, CompleteError, PromptError, ReadError, Registry, RegistryError};
 pub use render::ResponseFormat;

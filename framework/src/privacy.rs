@@ -102,6 +102,15 @@ const SECRET_KEYS: &[&str] = &[
     "privatekey",
 ];
 
+/// What [`SECRET_VALUE_PATTERNS`] catch, in the same order, in words an audit can show.
+const SECRET_VALUE_KINDS: &[&str] = &[
+    "quoted JSON fields named like a credential, inside any text",
+    "credential-named query or form parameters",
+    "OAuth authorization codes in redirect addresses",
+    "JSON Web Tokens",
+    "credentials following an Authorization scheme name",
+];
+
 static SECRET_VALUE_PATTERNS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
     let names = r"access_token|refresh_token|id_token|client_secret|api_key|apikey|password";
     [
@@ -147,6 +156,17 @@ pub struct Redactor {
 impl Redactor {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// The key names whose values are always removed, lowercase and without `_` or
+    /// `-`: a privacy audit shows this list rather than a copy that could drift.
+    pub fn secret_key_names() -> &'static [&'static str] {
+        SECRET_KEYS
+    }
+
+    /// What the value patterns catch inside strings, described in words.
+    pub fn secret_value_kinds() -> &'static [&'static str] {
+        SECRET_VALUE_KINDS
     }
 
     /// Also redacts these exact values wherever they appear (a configured secret).
@@ -343,6 +363,22 @@ mod tests {
         );
         std::fs::remove_file(dir.join("config.json")).unwrap();
         assert_eq!(from(&[]).unwrap(), PrivacyMode::Structured, "unset");
+    }
+
+    #[test]
+    fn every_value_pattern_is_described() {
+        assert_eq!(
+            Redactor::secret_value_kinds().len(),
+            SECRET_VALUE_PATTERNS.len()
+        );
+        let redactor = Redactor::new();
+        for kind in Redactor::secret_value_kinds() {
+            assert_eq!(
+                &redactor.redact_str(kind),
+                kind,
+                "descriptions survive redaction"
+            );
+        }
     }
 
     #[test]

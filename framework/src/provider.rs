@@ -4,6 +4,7 @@
 //! linking the crate into a binary is all it takes to serve it.
 
 use std::collections::BTreeMap;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -50,11 +51,26 @@ pub struct ProviderDescriptor {
     pub instructions: &'static str,
 }
 
+/// How the server that built the provider is reached. Only the server knows; a
+/// provider's privacy audit reports it, because a health server on a network port is
+/// a different exposure from one speaking over a pipe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    /// The MCP client launched the process; stdout carries the protocol.
+    Stdio,
+    /// Streamable HTTP on `bind` (the address really bound, port resolved).
+    Http {
+        bind: SocketAddr,
+        token_required: bool,
+    },
+}
+
 /// Where a provider reads its environment from; a snapshot, so tests can inject one.
 #[derive(Debug, Clone, Default)]
 pub struct BuildContext {
     env: BTreeMap<String, String>,
     home: Option<PathBuf>,
+    transport: Option<Transport>,
 }
 
 impl BuildContext {
@@ -63,11 +79,27 @@ impl BuildContext {
         Self {
             env: std::env::vars().collect(),
             home: dirs::home_dir(),
+            transport: None,
         }
     }
 
     pub fn new(env: BTreeMap<String, String>, home: Option<PathBuf>) -> Self {
-        Self { env, home }
+        Self {
+            env,
+            home,
+            transport: None,
+        }
+    }
+
+    /// This context for a provider about to be served over `transport`.
+    pub fn with_transport(mut self, transport: Transport) -> Self {
+        self.transport = Some(transport);
+        self
+    }
+
+    /// `None` when the provider is not being served (a one-off `call`, a test).
+    pub fn transport(&self) -> Option<Transport> {
+        self.transport
     }
 
     /// This context with `extra` settings added (and winning).

@@ -1,5 +1,7 @@
 //! `withings-mcp demo`: the real binary on the built-in demo account.
 
+mod support;
+
 use rmcp::ServiceExt;
 use rmcp::model::CallToolRequestParams;
 use rmcp::transport::TokioChildProcess;
@@ -68,4 +70,41 @@ async fn an_mcp_client_lists_and_calls_tools_on_the_demo() {
     assert_eq!(data["ready"], true, "{data}");
     assert_eq!(data["token"]["exists"], true);
     client.cancel().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_demo_tool_runs_the_real_builders_without_an_account() {
+    let session =
+        support::withings::Session::unauthorized(delx_withings::fake::FakeConfig::default()).await;
+    let data = session
+        .ok(
+            "withings_demo",
+            serde_json::json!({"response_format": "json"}),
+        )
+        .await;
+    assert_eq!(data["is_demo"], true);
+    let samples = &data["samples"];
+    assert_eq!(samples["withings_daily_summary"]["kind"], "daily_summary");
+    assert_eq!(
+        samples["withings_daily_summary"]["timezone"],
+        "Europe/Paris"
+    );
+    assert_eq!(samples["withings_wellness_context"]["source"], "withings");
+    let measures = samples["withings_list_body_measures"]["count"]
+        .as_u64()
+        .unwrap();
+    assert!((1..=3).contains(&measures), "{measures}");
+    // The sample is the demo person's: the user's own (absent) account was not touched.
+    assert_eq!(
+        session.fake.stats().total,
+        0,
+        "the user's backend was called"
+    );
+    assert!(
+        !session
+            .home
+            .path()
+            .join(".withings-mcp/tokens.json")
+            .exists()
+    );
 }

@@ -13,4 +13,5 @@ pub mod lifecycle;
 pub mod model;
 pub mod prompts;
 pub mod provider;
+pub mod resources;
 pub mod tools;

@@ -5,12 +5,12 @@ use std::sync::Arc;
 use delx_framework::provider::BuildError;
 use delx_framework::{
     AuthModel, BuildContext, DemoSpec, DynTool, Prompt, Provider, ProviderCommand,
-    ProviderDescriptor, ProviderLink, ProviderRegistration, inventory,
+    ProviderDescriptor, ProviderLink, ProviderRegistration, Resource, inventory,
 };
 
 use crate::api::{ClientOptions, WithingsClient};
 use crate::config::Settings;
-use crate::tools::ToolContext;
+use crate::tools::{Runtime, ToolContext};
 
 pub static DESCRIPTOR: ProviderDescriptor = ProviderDescriptor {
     id: "withings",
@@ -125,7 +125,7 @@ fn build(ctx: &BuildContext) -> Result<Arc<dyn Provider>, BuildError> {
     };
     let client = WithingsClient::new(&settings, ClientOptions::default())?;
     Ok(Arc::new(Withings {
-        tools: Arc::new(ToolContext::new(settings, client)),
+        tools: Arc::new(ToolContext::new(settings, client).with_runtime(Runtime::from_build(ctx))),
     }))
 }
 
@@ -154,6 +154,10 @@ impl Provider for Withings {
 
     fn tools(&self) -> Vec<Arc<dyn DynTool>> {
         crate::tools::all(&self.tools)
+    }
+
+    fn resources(&self) -> Vec<Arc<dyn Resource>> {
+        crate::resources::all(&self.tools)
     }
 
     fn prompts(&self) -> Vec<Arc<dyn Prompt>> {

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use delx_framework::{BuildContext, NullContext, ProviderRegistration, Registry};
+use delx_framework::{BuildContext, NullContext, ProviderRegistration, Registry, Transport};
 
 use super::DemoArgs;
 use crate::App;
@@ -40,7 +40,11 @@ pub(super) async fn run(app: App, args: DemoArgs) -> anyhow::Result<ExitCode> {
     if guards.is_empty() {
         anyhow::bail!("no provider in this binary has a demo account");
     }
-    let registry = Registry::from_registrations(registrations, &base.with_env(env))?;
+    let mut ctx = base.with_env(env);
+    if !args.print {
+        ctx = ctx.with_transport(Transport::Stdio);
+    }
+    let registry = Registry::from_registrations(registrations, &ctx)?;
     if args.print {
         for (tool, arguments) in showcase {
             let arguments = serde_json::from_str(arguments)

@@ -4,10 +4,10 @@ use std::net::IpAddr;
 use std::process::ExitCode;
 
 use anyhow::Context;
-
+use delx_framework::{BuildContext, Registry, Transport};
 use tokio_util::sync::CancellationToken;
 
-use super::{ServeArgs, build_registry};
+use super::ServeArgs;
 use crate::App;
 use crate::mcp::McpServer;
 use crate::transport::{http, stdio};
@@ -16,10 +16,10 @@ use crate::transport::{http, stdio};
 const DEFAULT_PORT: u16 = 3333;
 
 pub(super) async fn run(app: App, args: ServeArgs) -> anyhow::Result<ExitCode> {
-    let server = McpServer::new(app, build_registry()?);
     let http_requested =
         args.http || env(app, "TRANSPORT").is_some_and(|transport| transport == "http");
     if !http_requested {
+        let server = McpServer::new(app, registry_served_over(Transport::Stdio)?);
         stdio::serve(server).await?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -48,6 +48,12 @@ pub(super) async fn run(app: App, args: ServeArgs) -> anyhow::Result<ExitCode> {
         allowed_hosts: args.allow_hosts,
         max_body_bytes: http::DEFAULT_MAX_BODY_BYTES,
     };
+    let bound = http::bind(&options).await?;
+    let transport = Transport::Http {
+        bind: bound.local_addr(),
+        token_required: options.token.is_some(),
+    };
+    let server = McpServer::new(app, registry_served_over(transport)?);
     let shutdown = CancellationToken::new();
     let on_signal = shutdown.clone();
     tokio::spawn(async move {
@@ -55,11 +61,19 @@ pub(super) async fn run(app: App, args: ServeArgs) -> anyhow::Result<ExitCode> {
             on_signal.cancel();
         }
     });
-    http::serve(server, options, shutdown, |addr| {
-        eprintln!("{} listening on http://{addr}/mcp", app.name);
-    })
-    .await?;
+    eprintln!(
+        "{} listening on http://{}/mcp",
+        app.name,
+        bound.local_addr()
+    );
+    http::serve(server, bound, &options, shutdown).await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Builds every linked provider, telling each how it is served.
+fn registry_served_over(transport: Transport) -> anyhow::Result<Registry> {
+    let ctx = BuildContext::from_process().with_transport(transport);
+    Ok(Registry::from_inventory(&ctx)?)
 }
 
 /// One of the server's own variables, with empty meaning unset.

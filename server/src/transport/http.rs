@@ -65,14 +65,23 @@ struct Guard {
     max_body_bytes: usize,
 }
 
-/// Binds, then serves until `shutdown` is cancelled. `on_bound` learns the real
-/// address (useful with port 0).
-pub async fn serve(
-    server: McpServer,
-    options: HttpOptions,
-    shutdown: CancellationToken,
-    on_bound: impl FnOnce(SocketAddr),
-) -> Result<(), HttpError> {
+/// A listening socket that serves nothing yet. Binding comes first so the real
+/// address (port 0 resolved) is known before providers are built: their privacy
+/// audit reports it.
+#[derive(Debug)]
+pub struct Bound {
+    listener: tokio::net::TcpListener,
+    addr: SocketAddr,
+}
+
+impl Bound {
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+}
+
+/// Checks the options (token strength, a token for any non-loopback bind), then binds.
+pub async fn bind(options: &HttpOptions) -> Result<Bound, HttpError> {
     if let Some(token) = &options.token
         && token.len() < MIN_TOKEN_LEN
     {
@@ -85,10 +94,19 @@ pub async fn serve(
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| HttpError::Bind { addr, source })?;
-    let bound = listener.local_addr().map_err(HttpError::Serve)?;
-    let router = router(server, &options, bound, shutdown.clone());
-    on_bound(bound);
-    axum::serve(listener, router)
+    let addr = listener.local_addr().map_err(HttpError::Serve)?;
+    Ok(Bound { listener, addr })
+}
+
+/// Serves `server` on `bound` until `shutdown` is cancelled.
+pub async fn serve(
+    server: McpServer,
+    bound: Bound,
+    options: &HttpOptions,
+    shutdown: CancellationToken,
+) -> Result<(), HttpError> {
+    let router = router(server, options, bound.addr, shutdown.clone());
+    axum::serve(bound.listener, router)
         .with_graceful_shutdown(async move { shutdown.cancelled().await })
         .await
         .map_err(HttpError::Serve)

@@ -1,17 +1,23 @@
 //! The Withings MCP tools, one module per group.
 
 mod account;
+mod audit;
 mod body;
 mod body_trends;
+mod cache;
 mod chart;
 mod connection;
+#[cfg(feature = "fake")]
+mod demo;
 mod downsample;
 mod format;
 mod heart_signal;
 mod intraday;
 mod lists;
+pub(crate) mod metadata;
 mod problem;
 mod profile;
+mod runtime;
 mod status;
 mod summary;
 mod window;
@@ -33,6 +39,8 @@ pub struct ToolContext {
     pending_state: Mutex<Option<(String, Instant)>>,
     /// The user's IANA time zone, asked of Withings once (see `lists`).
     user_tz: tokio::sync::OnceCell<String>,
+    /// How the server is reached and where MCP clients live (audit, manifest).
+    pub runtime: Runtime,
 }
 
 impl ToolContext {
@@ -42,16 +50,32 @@ impl ToolContext {
             client,
             pending_state: Mutex::new(None),
             user_tz: tokio::sync::OnceCell::new(),
+            runtime: Runtime::default(),
         }
+    }
+
+    pub fn with_runtime(mut self, runtime: Runtime) -> Self {
+        self.runtime = runtime;
+        self
     }
 }
 
+pub(crate) use body::{BodyMeasuresInput, ListBodyMeasures};
+pub(crate) use lists::{ACTIVITY, ListTool, SLEEP, SLEEP_SUMMARY};
 pub use problem::ConfigProblem;
+pub use runtime::Runtime;
+pub(crate) use summary::{DailyInput, DailySummaryTool, WeeklyInput, WeeklySummaryTool};
+pub(crate) use window::ListInput;
 
 pub fn all(ctx: &Arc<ToolContext>) -> Vec<Arc<dyn DynTool>> {
     let mut tools: Vec<Arc<dyn DynTool>> = vec![
         Arc::new(status::ConnectionStatus(ctx.clone())),
         Arc::new(status::Quickstart(ctx.clone())),
+        Arc::new(metadata::CapabilitiesTool(ctx.clone())),
+        Arc::new(metadata::DataInventoryTool(ctx.clone())),
+        Arc::new(metadata::AgentManifestTool(ctx.clone())),
+        Arc::new(audit::PrivacyAuditTool(ctx.clone())),
+        Arc::new(cache::CacheStatusTool(ctx.clone())),
         Arc::new(connection::GetAuthUrl(ctx.clone())),
         Arc::new(connection::ExchangeCode(ctx.clone())),
         Arc::new(connection::RevokeAccess(ctx.clone())),
@@ -87,6 +111,8 @@ pub fn all(ctx: &Arc<ToolContext>) -> Vec<Arc<dyn DynTool>> {
         }),
     ];
     tools.extend(profile::tools(&ctx.settings));
+    #[cfg(feature = "fake")]
+    tools.push(Arc::new(demo::DemoTool));
     tools
 }
 

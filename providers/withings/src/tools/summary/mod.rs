@@ -11,9 +11,9 @@ mod fetch;
 mod insight;
 mod weekly;
 
-pub use context::WellnessContextTool;
-pub use daily::DailySummaryTool;
-pub use weekly::WeeklySummaryTool;
+pub use context::{ContextInput, WellnessContext, WellnessContextTool};
+pub use daily::{DailyInput, DailySummary, DailySummaryTool};
+pub use weekly::{WeeklyInput, WeeklySummaryTool};
 
 use delx_framework::ToolError;
 use delx_framework::schemars::{self, JsonSchema};
