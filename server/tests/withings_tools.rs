@@ -67,12 +67,31 @@ async fn every_withings_tool_is_annotated_and_strictly_typed() {
     let session = connect().await;
     let tools = session.client.list_all_tools().await.expect("tools/list");
     let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
+    // Every tool of the original connector keeps its name, so agents written for it work.
     for expected in [
+        "withings_agent_manifest",
+        "withings_cache_status",
+        "withings_capabilities",
         "withings_connection_status",
+        "withings_daily_summary",
+        "withings_data_inventory",
+        "withings_demo",
         "withings_exchange_code",
         "withings_get_auth_url",
+        "withings_list_activity",
+        "withings_list_body_measures",
+        "withings_list_heart",
+        "withings_list_sleep",
+        "withings_list_sleep_summary",
+        "withings_list_workouts",
+        "withings_onboarding",
+        "withings_privacy_audit",
+        "withings_profile_get",
+        "withings_profile_update",
         "withings_quickstart",
         "withings_revoke_access",
+        "withings_weekly_summary",
+        "withings_wellness_context",
     ] {
         assert!(
             names.contains(&expected),
@@ -86,6 +105,11 @@ async fn every_withings_tool_is_annotated_and_strictly_typed() {
         assert!(annotations.idempotent_hint.is_some() && annotations.open_world_hint.is_some());
         let input = Value::Object((*tool.input_schema).clone());
         assert_eq!(input["additionalProperties"], false, "{}", tool.name);
+        assert!(
+            input["properties"].get("response_format").is_some(),
+            "{} has no response_format",
+            tool.name
+        );
         let output = Value::Object((*tool.output_schema.clone().expect("output schema")).clone());
         for schema in [&input, &output] {
             jsonschema::draft202012::meta::validate(schema)
