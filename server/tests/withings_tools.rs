@@ -1,65 +1,20 @@
 //! The Withings connection tools through the real `withings-mcp` binary over MCP,
 //! against the fake Withings API: sign in from a chat, check, disconnect.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
-use delx_withings::fake::{FakeConfig, FakeServer};
-use rmcp::model::{CallToolRequestParams, CallToolResult};
-use rmcp::service::RunningService;
+use delx_withings::fake::FakeConfig;
+use rmcp::ServiceExt;
+use rmcp::model::CallToolRequestParams;
 use rmcp::transport::TokioChildProcess;
-use rmcp::{RoleClient, ServiceExt};
 use serde_json::{Value, json};
 
-struct Session {
-    client: RunningService<RoleClient, ()>,
-    fake: FakeServer,
-    home: tempfile::TempDir,
-}
+mod support;
+
+use support::withings::{Session, text};
 
 async fn connect() -> Session {
-    let fake = FakeServer::start(FakeConfig::default())
-        .await
-        .expect("fake");
-    let home = tempfile::tempdir().unwrap();
-    let env = BTreeMap::from([
-        ("WITHINGS_CLIENT_ID", fake.client_id().to_owned()),
-        ("WITHINGS_CLIENT_SECRET", fake.client_secret().to_owned()),
-        ("WITHINGS_API_BASE_URL", fake.api_base_url()),
-        ("WITHINGS_AUTH_BASE_URL", fake.auth_base_url()),
-        (
-            "WITHINGS_REDIRECT_URI",
-            "http://127.0.0.1:9/callback".to_owned(),
-        ),
-    ]);
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_withings-mcp"));
-    command.env_clear().env("HOME", home.path()).envs(&env);
-    let (transport, _) = TokioChildProcess::builder(command)
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn withings-mcp");
-    let client = ().serve(transport).await.expect("initialize");
-    Session { client, fake, home }
-}
-
-async fn call(session: &Session, name: &str, arguments: Value) -> CallToolResult {
-    let Value::Object(arguments) = arguments else {
-        panic!("object")
-    };
-    session
-        .client
-        .call_tool(CallToolRequestParams::new(name.to_owned()).with_arguments(arguments))
-        .await
-        .expect("tools/call")
-}
-
-fn text(result: &CallToolResult) -> String {
-    result
-        .content
-        .iter()
-        .filter_map(|c| c.as_text().map(|t| t.text.clone()))
-        .collect::<Vec<_>>()
-        .join("\n")
+    Session::unauthorized(FakeConfig::default()).await
 }
 
 #[tokio::test]
@@ -140,15 +95,15 @@ async fn every_withings_tool_is_annotated_and_strictly_typed() {
 #[tokio::test]
 async fn signing_in_from_a_chat_then_disconnecting() {
     let session = connect().await;
-    let before = call(
-        &session,
-        "withings_connection_status",
-        json!({"response_format": "json"}),
-    )
-    .await;
+    let before = session
+        .call(
+            "withings_connection_status",
+            json!({"response_format": "json"}),
+        )
+        .await;
     assert_eq!(before.structured_content.as_ref().unwrap()["ready"], false);
 
-    let link = call(&session, "withings_get_auth_url", json!({})).await;
+    let link = session.call("withings_get_auth_url", json!({})).await;
     assert_eq!(link.is_error, Some(false), "{}", text(&link));
     let auth_url = link.structured_content.as_ref().unwrap()["auth_url"]
         .as_str()
@@ -164,11 +119,15 @@ async fn signing_in_from_a_chat_then_disconnecting() {
 
     // A link whose state is not the one handed out is refused.
     let forged = landed.replace("state=", "state=0");
-    let refused = call(&session, "withings_exchange_code", json!({"code": forged})).await;
+    let refused = session
+        .call("withings_exchange_code", json!({"code": forged}))
+        .await;
     assert_eq!(refused.is_error, Some(true));
     assert!(text(&refused).contains("state"), "{}", text(&refused));
 
-    let exchanged = call(&session, "withings_exchange_code", json!({"code": landed})).await;
+    let exchanged = session
+        .call("withings_exchange_code", json!({"code": landed}))
+        .await;
     assert_eq!(exchanged.is_error, Some(false), "{}", text(&exchanged));
     let data = exchanged.structured_content.clone().unwrap();
     assert_eq!(data["state_verified"], true);
@@ -183,7 +142,7 @@ async fn signing_in_from_a_chat_then_disconnecting() {
         "tokens are never returned"
     );
 
-    let after = call(&session, "withings_connection_status", json!({})).await;
+    let after = session.call("withings_connection_status", json!({})).await;
     assert_eq!(
         after.structured_content.as_ref().unwrap()["ready"],
         true,
@@ -191,12 +150,12 @@ async fn signing_in_from_a_chat_then_disconnecting() {
         text(&after)
     );
 
-    let unconfirmed = call(
-        &session,
-        "withings_revoke_access",
-        json!({"explicit_user_intent": false}),
-    )
-    .await;
+    let unconfirmed = session
+        .call(
+            "withings_revoke_access",
+            json!({"explicit_user_intent": false}),
+        )
+        .await;
     assert_eq!(unconfirmed.is_error, Some(true));
     assert!(
         session
@@ -206,12 +165,12 @@ async fn signing_in_from_a_chat_then_disconnecting() {
             .exists()
     );
 
-    let revoked = call(
-        &session,
-        "withings_revoke_access",
-        json!({"explicit_user_intent": true}),
-    )
-    .await;
+    let revoked = session
+        .call(
+            "withings_revoke_access",
+            json!({"explicit_user_intent": true}),
+        )
+        .await;
     assert_eq!(revoked.is_error, Some(false), "{}", text(&revoked));
     let report = revoked.structured_content.unwrap();
     assert_eq!(report["upstream"], "revoked");

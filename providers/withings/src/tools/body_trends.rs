@@ -17,7 +17,7 @@ use serde_json::Value;
 
 use super::format::number;
 use super::window::{ListInput, Resolved, Window};
-use super::{ToolContext, wants_markdown};
+use super::{ToolContext, respond};
 use crate::api::endpoints::GETMEAS;
 use crate::model::{Category, GroupFilter, MeasureGroup, MeasureType, local_time, parse_day};
 
@@ -176,12 +176,7 @@ impl Tool for BodyTrends {
                     .to_owned()
             }),
         };
-        let mut output = ToolOutput::new(data);
-        if wants_markdown(input.response_format) {
-            let text = markdown(&output.data);
-            output = output.with_markdown(text);
-        }
-        Ok(output)
+        Ok(respond(data, input.response_format, markdown))
     }
 }
 

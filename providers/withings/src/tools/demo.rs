@@ -16,7 +16,7 @@ use super::summary::{
     ContextInput, DailyInput, DailySummary, DailySummaryTool, WellnessContext, WellnessContextTool,
 };
 use super::window::ListOutput;
-use super::{BodyMeasuresInput, ListBodyMeasures, ToolContext, wants_markdown};
+use super::{BodyMeasuresInput, ListBodyMeasures, ToolContext, respond};
 use crate::api::{ClientOptions, WithingsClient};
 use crate::config::Settings;
 
@@ -114,12 +114,7 @@ impl Tool for DemoTool {
                 "Connect the user's own account with withings_get_auth_url or `withings-mcp auth`.",
             ],
         };
-        let markdown = wants_markdown(input.response_format).then(|| render(&data));
-        let mut output = ToolOutput::new(data);
-        if let Some(text) = markdown {
-            output = output.with_markdown(text);
-        }
-        Ok(output)
+        Ok(respond(data, input.response_format, render))
     }
 }
 

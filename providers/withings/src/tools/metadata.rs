@@ -14,7 +14,7 @@ use delx_framework::{CallContext, Tool, ToolAnnotations, ToolError, ToolOutput, 
 use serde::Deserialize;
 
 use super::status::FormatOnly;
-use super::{ToolContext, wants_markdown};
+use super::{ToolContext, respond};
 use crate::config::DEFAULT_REDIRECT_URI;
 use crate::lifecycle::clients::SERVER_NAME;
 use crate::provider::DESCRIPTOR;
@@ -240,8 +240,7 @@ impl Tool for CapabilitiesTool {
         _ctx: &dyn CallContext,
     ) -> Result<ToolOutput<Capabilities>, ToolError> {
         let data = capabilities(&self.0);
-        let markdown = wants_markdown(input.response_format).then(|| data.markdown());
-        Ok(with_markdown(data, markdown))
+        Ok(respond(data, input.response_format, |data| data.markdown()))
     }
 }
 
@@ -273,8 +272,7 @@ impl Tool for DataInventoryTool {
         _ctx: &dyn CallContext,
     ) -> Result<ToolOutput<DataInventory>, ToolError> {
         let data = inventory(&self.0);
-        let markdown = wants_markdown(input.response_format).then(|| data.markdown());
-        Ok(with_markdown(data, markdown))
+        Ok(respond(data, input.response_format, |data| data.markdown()))
     }
 }
 
@@ -320,16 +318,7 @@ impl Tool for AgentManifestTool {
         _ctx: &dyn CallContext,
     ) -> Result<ToolOutput<AgentManifest>, ToolError> {
         let data = manifest(&self.0, input.client);
-        let markdown = wants_markdown(input.response_format).then(|| data.markdown());
-        Ok(with_markdown(data, markdown))
-    }
-}
-
-fn with_markdown<T>(data: T, markdown: Option<String>) -> ToolOutput<T> {
-    let output = ToolOutput::new(data);
-    match markdown {
-        Some(text) => output.with_markdown(text),
-        None => output,
+        Ok(respond(data, input.response_format, |data| data.markdown()))
     }
 }
 

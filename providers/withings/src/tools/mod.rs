@@ -116,6 +116,20 @@ pub fn all(ctx: &Arc<ToolContext>) -> Vec<Arc<dyn DynTool>> {
     tools
 }
 
+/// `data`, with markdown from `render` unless the caller asked for JSON.
+fn respond<T>(
+    data: T,
+    format: Option<ResponseFormat>,
+    render: impl FnOnce(&T) -> String,
+) -> delx_framework::ToolOutput<T> {
+    let markdown = wants_markdown(format).then(|| render(&data));
+    let output = delx_framework::ToolOutput::new(data);
+    match markdown {
+        Some(text) => output.with_markdown(text),
+        None => output,
+    }
+}
+
 /// Markdown unless the caller asked for JSON.
 fn wants_markdown(format: Option<ResponseFormat>) -> bool {
     format.unwrap_or_default() == ResponseFormat::Markdown

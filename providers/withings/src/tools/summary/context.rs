@@ -13,7 +13,7 @@ use super::aggregate::WindowStats;
 use super::day::days;
 use super::insight::{DataQuality, TrainingLoad, data_quality, hm, training_load};
 use super::{Days, now, problems};
-use crate::tools::{ToolContext, wants_markdown};
+use crate::tools::{ToolContext, respond};
 
 const MAX_ITEMS: usize = 20;
 
@@ -174,12 +174,7 @@ impl Tool for WellnessContextTool {
             },
             data_quality: data_quality(&with_today, &all, warnings, failed),
         };
-        let markdown = wants_markdown(input.response_format).then(|| render(&context));
-        let mut output = ToolOutput::new(context);
-        if let Some(text) = markdown {
-            output = output.with_markdown(text);
-        }
-        Ok(output)
+        Ok(respond(context, input.response_format, render))
     }
 }
 

@@ -12,7 +12,7 @@ use super::day::{DayStats, days};
 use super::insight::{DataQuality, Readiness, data_quality, hm, readiness};
 use super::{Days, SAFETY, Safety, now, problems};
 use crate::tools::format::number;
-use crate::tools::{ToolContext, wants_markdown};
+use crate::tools::{ToolContext, respond};
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -85,12 +85,7 @@ impl Tool for DailySummaryTool {
         _ctx: &dyn CallContext,
     ) -> Result<ToolOutput<DailySummary>, ToolError> {
         let summary = self.0.daily_summary(&input).await?;
-        let markdown = wants_markdown(input.response_format).then(|| render(&summary));
-        let mut output = ToolOutput::new(summary);
-        if let Some(text) = markdown {
-            output = output.with_markdown(text);
-        }
-        Ok(output)
+        Ok(respond(summary, input.response_format, render))
     }
 }
 

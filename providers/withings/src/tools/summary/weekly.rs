@@ -14,7 +14,7 @@ use super::insight::{
     training_load,
 };
 use super::{Days, SAFETY, Safety, now, problems};
-use crate::tools::{ToolContext, wants_markdown};
+use crate::tools::{ToolContext, respond};
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -110,12 +110,7 @@ impl Tool for WeeklySummaryTool {
         _ctx: &dyn CallContext,
     ) -> Result<ToolOutput<WeeklySummary>, ToolError> {
         let summary = self.0.weekly_summary(&input).await?;
-        let markdown = wants_markdown(input.response_format).then(|| render(&summary));
-        let mut output = ToolOutput::new(summary);
-        if let Some(text) = markdown {
-            output = output.with_markdown(text);
-        }
-        Ok(output)
+        Ok(respond(summary, input.response_format, render))
     }
 }
 
