@@ -303,18 +303,25 @@ if pid == 0:
 answers = [("client id", "cid-tty"), ("secret", "tty-secret-9876"), ("Callback", ""),
            ("Privacy mode", "summary"), ("MCP client", "")]
 seen = b""
+answered = 0
+# Each prompt is looked for only after the previous answer: a word from an earlier
+# line must not trigger an answer before its prompt is up (the hidden prompt
+# discards input typed ahead of it).
 def read_until(word, timeout=20):
-    global seen
+    global seen, answered
     end = time.time() + timeout
-    while word.encode() not in seen:
+    while word.encode() not in seen[answered:]:
         if time.time() > end:
             sys.exit("no prompt containing %r in %r" % (word, seen))
         try:
             seen += os.read(fd, 1024)
         except OSError:
             break
+    answered = seen.index(word.encode(), answered) + len(word)
 for prompt, answer in answers:
     read_until(prompt)
+    # The hidden prompt turns echo off just after printing itself; give it time.
+    time.sleep(0.3 if prompt == "secret" else 0.05)
     os.write(fd, (answer + "\n").encode())
 while True:
     try:
