@@ -11,6 +11,7 @@
 //! argv parsing (the binary does), and provider knowledge (provider crates do).
 
 pub mod auth;
+pub mod cache;
 pub mod chart;
 pub mod clients;
 pub mod completion;

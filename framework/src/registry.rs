@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
+use crate::cache;
 use crate::completion::Completion;
 use crate::context::CallContext;
 use crate::error::ToolError;
@@ -90,6 +91,8 @@ struct RegisteredTool {
     provider: &'static str,
     tool: Arc<dyn DynTool>,
     spec: ToolSpec,
+    /// Reads an upstream service read-only: it takes the `refresh` argument.
+    refreshable: bool,
     input: jsonschema::Validator,
     output: jsonschema::Validator,
 }
@@ -186,6 +189,12 @@ impl Registry {
                 "names are 1 to {MAX_TOOL_NAME_LEN} characters of A-Z, a-z, 0-9, '_', '-' and '.'"
             )));
         }
+        let mut spec = spec;
+        let refreshable = spec.annotations.read_only && spec.annotations.open_world;
+        if refreshable {
+            add_refresh_argument(&mut spec.input_schema)
+                .map_err(|reason| invalid(reason.to_owned()))?;
+        }
         let input = schema::compile(&spec.input_schema)
             .map_err(|e| invalid(format!("input schema: {e}")))?;
         let output = schema::compile(&spec.output_schema)
@@ -199,6 +208,7 @@ impl Registry {
                 provider,
                 tool,
                 spec,
+                refreshable,
                 input,
                 output,
             },
@@ -285,11 +295,17 @@ impl Registry {
             .tools
             .get(name)
             .ok_or_else(|| CallError::UnknownTool(name.to_owned()))?;
-        let outcome = self.run_tool(tool, arguments, ctx).await;
+        let (outcome, provenance) = cache::collect(self.run_tool(tool, arguments, ctx)).await;
         match outcome {
             Ok(mut result) => {
                 self.redactor.redact_value(&mut result.structured);
                 result.markdown = result.markdown.map(|text| self.redactor.redact_str(&text));
+                if provenance.cached > 0 {
+                    result.markdown = result
+                        .markdown
+                        .map(|text| format!("{text}\n\n{}", provenance.note()));
+                    result.provenance = Some(provenance);
+                }
                 Ok(result)
             }
             Err(error) => Err(CallError::Failed(self.redact_error(error))),
@@ -323,7 +339,17 @@ impl Registry {
                 "Fix the listed arguments (see the tool's input schema) and call it again.",
             ));
         }
-        let result = tool.tool.call_json(arguments, ctx).await?;
+        let mut arguments = arguments;
+        let refresh = tool.refreshable
+            && arguments
+                .as_object_mut()
+                .and_then(|args| args.remove(REFRESH))
+                .is_some_and(|value| value == Value::Bool(true));
+        let result = if refresh {
+            cache::refreshing(tool.tool.call_json(arguments, ctx)).await?
+        } else {
+            tool.tool.call_json(arguments, ctx).await?
+        };
         let problems = schema::violations(&tool.output, &result.structured);
         if !problems.is_empty() {
             return Err(ToolError::internal(format!(
@@ -522,6 +548,32 @@ fn uri_text(spec: &ResourceSpec) -> &str {
         ResourceSpecUri::Static(uri) => uri,
         ResourceSpecUri::Template(template) => template.as_str(),
     }
+}
+
+/// The argument every read-only upstream tool takes to skip the local cache.
+const REFRESH: &str = "refresh";
+
+/// Adds `refresh` to a read-only upstream tool's input schema, so every such tool
+/// offers a way past the cache without each declaring it.
+fn add_refresh_argument(schema: &mut Map<String, Value>) -> Result<(), &'static str> {
+    let properties = schema
+        .entry("properties")
+        .or_insert_with(|| Value::Object(Map::new()));
+    let Value::Object(properties) = properties else {
+        return Err("input schema: `properties` is not an object");
+    };
+    if properties.contains_key(REFRESH) {
+        return Err("`refresh` is reserved: the registry adds it to read-only upstream tools");
+    }
+    properties.insert(
+        REFRESH.to_owned(),
+        serde_json::json!({
+            "type": "boolean",
+            "default": false,
+            "description": "Ask the upstream service again instead of answering from the local cache."
+        }),
+    );
+    Ok(())
 }
 
 fn is_valid_tool_name(name: &str) -> bool {

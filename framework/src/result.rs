@@ -72,6 +72,9 @@ pub struct ToolResult {
     pub markdown: Option<String>,
     pub images: Vec<Image>,
     pub links: Vec<ResourceLink>,
+    /// Set when the answer used cached data: front ends put it in the result's
+    /// metadata, so a client can tell a live answer from a stored one.
+    pub provenance: Option<crate::cache::Provenance>,
 }
 
 impl ToolResult {
@@ -83,6 +86,7 @@ impl ToolResult {
             markdown: output.markdown,
             images: output.images,
             links: output.links,
+            provenance: None,
         })
     }
 

@@ -346,8 +346,10 @@ async fn the_privacy_audit_measures_the_config_file_as_it_is_now() {
     assert_eq!(file("config_file")["private"], false);
     assert_eq!(file("tokens")["mode"], "0600");
     assert_eq!(file("tokens")["path"], "~/.withings-mcp/tokens.json");
-    assert_eq!(file("cache")["exists"], false);
-    assert_eq!(file("cache")["kind"], "missing");
+    // The server opened its cache at start: a private directory.
+    assert_eq!(file("cache")["exists"], true);
+    assert_eq!(file("cache")["kind"], "directory");
+    assert_eq!(file("cache")["private"], true);
     assert_eq!(
         file("shared_profile")["path"],
         "~/.delx-wellness/profile.json"
@@ -495,26 +497,31 @@ async fn resources_are_listed_and_read_as_json_and_markdown() {
 }
 
 #[tokio::test]
-async fn the_cache_status_says_there_is_no_cache_yet() {
+async fn the_cache_status_reports_the_open_cache_and_the_configured_path() {
     let session = Session::authorized_until("2026-06-30").await;
     let status = session
         .ok("withings_cache_status", json!({"response_format": "json"}))
         .await;
-    assert_eq!(status["enabled"], false);
+    assert_eq!(status["enabled"], true, "{status}");
+    assert_eq!(status["mode"]["mode"], "disk", "{status}");
     assert_eq!(status["path"], "~/.withings-mcp/cache");
-    assert_eq!(status["exists"], false);
-    assert!(
-        status["note"].as_str().unwrap().contains("not implemented"),
-        "{status}"
-    );
-    std::fs::create_dir_all(session.home.path().join(".withings-mcp/cache")).unwrap();
-    let status = session
-        .ok("withings_cache_status", json!({"response_format": "json"}))
-        .await;
     assert_eq!(
         (&status["exists"], &status["kind"]),
         (&json!(true), &json!("directory"))
     );
+    assert_eq!(status["entries"], 0);
+
+    let off = Session::start(
+        FakeConfig::default(),
+        Some(ALL_SCOPES),
+        env(&[("WITHINGS_CACHE", "off")]),
+    )
+    .await;
+    let status = off
+        .ok("withings_cache_status", json!({"response_format": "json"}))
+        .await;
+    assert_eq!(status["enabled"], false, "{status}");
+    assert_eq!(status["mode"]["mode"], "off", "{status}");
 
     let moved = Session::start(
         FakeConfig::default(),

@@ -1,5 +1,6 @@
-//! What a connector's cache holds and where: reported as it is, including "there is
-//! no cache yet", so an agent never assumes answers are cached when they are not.
+//! What a connector's cache holds and where: reported as it is, including "off" and
+//! "in memory because ...", so an agent never assumes answers are cached, or
+//! shared with later runs, when they are not.
 
 use std::path::Path;
 
@@ -8,41 +9,86 @@ use serde::Serialize;
 
 use super::audit::EntryKind;
 use super::tilde;
+use crate::cache::{CacheMode, CacheStats};
 use crate::render::Markdown;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct CacheStatus {
-    /// Answers are being served from the cache when fresh.
+    /// Answers are being served from the cache when fresh (on disk or in memory).
     pub enabled: bool,
-    /// Where the cache lives or will live.
+    /// Where answers are kept, and why not on disk when they are not.
+    pub mode: CacheMode,
+    /// Where the cache lives or would live.
     pub path: String,
     pub exists: bool,
     pub kind: EntryKind,
-    /// Stored responses, when a cache is running.
-    pub entries: Option<u64>,
+    /// The on-disk layout version, when the cache is on disk.
+    pub format_version: Option<u32>,
+    pub entries: u64,
+    /// The entries' keys and values, which the size budget counts.
+    pub size_bytes: u64,
+    /// Beyond this the oldest entries are removed.
+    pub max_bytes: u64,
+    /// Lookups by this process that found a fresh answer.
+    pub hits: u64,
+    /// Lookups by this process that found nothing or only a stale answer.
+    pub misses: u64,
+    /// Stale answers served because the upstream could not be reached.
+    pub stale_served: u64,
+    /// RFC 3339, UTC.
+    pub oldest_stored_at: Option<String>,
+    /// RFC 3339, UTC.
+    pub newest_stored_at: Option<String>,
     pub note: String,
 }
 
 impl CacheStatus {
-    /// The status while the connector has no cache: every call reads upstream.
-    pub fn not_implemented(path: &Path, home: Option<&Path>) -> Self {
+    /// `configured` is where the settings put the cache; it is shown whatever the
+    /// mode, so a person can see where a disk cache would be.
+    pub fn new(stats: &CacheStats, configured: &Path, home: Option<&Path>) -> Self {
+        let path = stats.path.as_deref().unwrap_or(configured);
         let kind = EntryKind::of(path);
+        let note = match &stats.mode {
+            CacheMode::Disk => "Fresh answers are served from this directory and kept across \
+                                restarts; the oldest are removed beyond the size limit."
+                .to_owned(),
+            CacheMode::Memory { reason } => format!(
+                "This process keeps its cache in memory ({reason}); it is lost when the \
+                 process exits."
+            ),
+            CacheMode::Off => "The cache is off: every call reads the upstream API directly, \
+                               and nothing is stored."
+                .to_owned(),
+        };
         Self {
-            enabled: false,
+            enabled: stats.mode != CacheMode::Off,
+            mode: stats.mode.clone(),
             path: tilde(path, home),
             exists: kind.exists(),
             kind,
-            entries: None,
-            note: "Caching is not implemented yet: every call reads the upstream API directly, \
-                   and nothing is stored at this path."
-                .to_owned(),
+            format_version: stats.format_version,
+            entries: stats.entries,
+            size_bytes: stats.size_bytes,
+            max_bytes: stats.max_bytes,
+            hits: stats.hits,
+            misses: stats.misses,
+            stale_served: stats.stale_served,
+            oldest_stored_at: stats.oldest_stored_at.map(rfc3339),
+            newest_stored_at: stats.newest_stored_at.map(rfc3339),
+            note,
         }
     }
 
     pub fn markdown(&self, display_name: &str) -> String {
-        Markdown::new()
+        let mode = match &self.mode {
+            CacheMode::Disk => "on disk".to_owned(),
+            CacheMode::Memory { reason } => format!("in memory only ({reason})"),
+            CacheMode::Off => "off".to_owned(),
+        };
+        let mut text = Markdown::new()
             .title(&format!("{display_name} cache"))
             .field("Enabled", if self.enabled { "yes" } else { "no" })
+            .field("Mode", mode)
             .field(
                 "Path",
                 format!(
@@ -51,27 +97,128 @@ impl CacheStatus {
                     if self.exists { "present" } else { "absent" }
                 ),
             )
-            .field_opt("Entries", self.entries)
-            .line(&self.note)
-            .build()
+            .field_opt("Format version", self.format_version);
+        if self.enabled {
+            text = text
+                .field(
+                    "Entries",
+                    format!(
+                        "{} ({} of {})",
+                        self.entries,
+                        mebibytes(self.size_bytes),
+                        mebibytes(self.max_bytes)
+                    ),
+                )
+                .field(
+                    "This run",
+                    format!(
+                        "{} hits, {} misses, {} stale answers served",
+                        self.hits, self.misses, self.stale_served
+                    ),
+                )
+                .field_opt("Oldest entry", self.oldest_stored_at.as_deref())
+                .field_opt("Newest entry", self.newest_stored_at.as_deref());
+        }
+        text.line(&self.note).build()
     }
+}
+
+fn rfc3339(unix_seconds: i64) -> String {
+    crate::cache::stamp_text(unix_seconds)
+}
+
+fn mebibytes(bytes: u64) -> String {
+    const MIB: f64 = 1024.0 * 1024.0;
+    format!("{:.1} MiB", bytes as f64 / MIB)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cache::{Cache, CacheKey, CacheOptions};
+    use serde_json::json;
 
     #[test]
     fn reports_the_path_with_tilde_and_whether_something_is_there() {
         let home = tempfile::tempdir().unwrap();
         let path = home.path().join(".acme-mcp/cache");
-        let absent = CacheStatus::not_implemented(&path, Some(home.path()));
+        let absent = CacheStatus::new(&Cache::off().stats(), &path, Some(home.path()));
         assert!(!absent.enabled);
+        assert_eq!(absent.mode, CacheMode::Off);
         assert_eq!(absent.path, "~/.acme-mcp/cache");
         assert_eq!((absent.exists, absent.kind), (false, EntryKind::Missing));
         std::fs::create_dir_all(&path).unwrap();
-        let present = CacheStatus::not_implemented(&path, Some(home.path()));
+        let present = CacheStatus::new(&Cache::off().stats(), &path, Some(home.path()));
         assert_eq!((present.exists, present.kind), (true, EntryKind::Directory));
-        assert!(present.markdown("Acme").contains("- Enabled: no"));
+        let text = present.markdown("Acme");
+        assert!(text.contains("- Enabled: no"), "{text}");
+        assert!(!text.contains("Entries"), "{text}");
+    }
+
+    #[test]
+    fn a_disk_cache_reports_what_it_holds_and_how_it_served() {
+        let home = tempfile::tempdir().unwrap();
+        let path = home.path().join(".acme-mcp/cache");
+        let cache = Cache::open(&path, CacheOptions::default());
+        let key = CacheKey::new("42", "sleep", &[]);
+        cache.store(&key, &json!({"score": 80}), 1_782_806_400);
+        cache.store(
+            &CacheKey::new("42", "steps", &[]),
+            &json!([1, 2]),
+            1_782_810_000,
+        );
+        cache.lookup(&key, 60, 1_782_806_400);
+        cache.lookup(&key, 60, 1_782_900_000);
+        cache.note_stale_served();
+
+        let status = CacheStatus::new(&cache.stats(), &path, Some(home.path()));
+        assert_eq!(status.mode, CacheMode::Disk);
+        assert_eq!(status.path, "~/.acme-mcp/cache");
+        assert_eq!(status.format_version, Some(crate::cache::FORMAT_VERSION));
+        assert_eq!(
+            (
+                status.entries,
+                status.hits,
+                status.misses,
+                status.stale_served
+            ),
+            (2, 1, 1, 1)
+        );
+        assert!(status.size_bytes > 0);
+        assert_eq!(
+            status.oldest_stored_at.as_deref(),
+            Some("2026-06-30T08:00:00Z")
+        );
+        assert_eq!(
+            status.newest_stored_at.as_deref(),
+            Some("2026-06-30T09:00:00Z")
+        );
+        let text = status.markdown("Acme");
+        assert!(text.contains("- Mode: on disk"), "{text}");
+        assert!(text.contains("- Entries: 2 ("), "{text}");
+        assert!(text.contains("1 hits, 1 misses, 1 stale"), "{text}");
+        assert!(!text.contains(&home.path().display().to_string()), "{text}");
+    }
+
+    #[test]
+    fn a_memory_cache_says_why_and_where_the_disk_cache_would_be() {
+        let home = tempfile::tempdir().unwrap();
+        let path = home.path().join(".acme-mcp/cache");
+        let cache = Cache::in_memory("another process holds the directory");
+        let status = CacheStatus::new(&cache.stats(), &path, Some(home.path()));
+        assert!(status.enabled);
+        assert_eq!(status.path, "~/.acme-mcp/cache");
+        assert_eq!(status.format_version, None);
+        assert!(
+            status.note.contains("another process holds the directory"),
+            "{}",
+            status.note
+        );
+        let json = serde_json::to_value(&status).unwrap();
+        assert_eq!(
+            json["mode"],
+            json!({"mode": "memory", "reason": "another process holds the directory"})
+        );
+        assert!(status.markdown("Acme").contains("- Mode: in memory only"));
     }
 }

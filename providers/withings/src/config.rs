@@ -17,6 +17,8 @@ pub const TOKEN_PATH: &str = "WITHINGS_TOKEN_PATH";
 pub const PRIVACY_MODE: &str = "WITHINGS_PRIVACY_MODE";
 pub const CACHE: &str = "WITHINGS_CACHE";
 pub const CACHE_PATH: &str = "WITHINGS_CACHE_PATH";
+pub const CACHE_MAX_MB: &str = "WITHINGS_CACHE_MAX_MB";
+pub const CACHE_MAX_AGE: &str = "WITHINGS_CACHE_MAX_AGE";
 pub const API_BASE_URL: &str = "WITHINGS_API_BASE_URL";
 pub const AUTH_BASE_URL: &str = "WITHINGS_AUTH_BASE_URL";
 
@@ -30,6 +32,8 @@ pub const KEYS: &[ConfigKey] = &[
     ConfigKey::plain(PRIVACY_MODE),
     ConfigKey::plain(CACHE),
     ConfigKey::path(CACHE_PATH),
+    ConfigKey::plain(CACHE_MAX_MB),
+    ConfigKey::plain(CACHE_MAX_AGE),
     ConfigKey::plain(API_BASE_URL),
     ConfigKey::plain(AUTH_BASE_URL),
 ];
@@ -48,6 +52,61 @@ pub enum SettingsError {
     PrivacyMode(#[from] UnknownPrivacyMode),
     #[error("no home directory and no {TOKEN_PATH}: set {TOKEN_PATH} to where tokens should live")]
     NoTokenPath,
+    #[error("{key} is {value:?}; expected {expected}")]
+    Invalid {
+        key: &'static str,
+        value: String,
+        expected: &'static str,
+    },
+}
+
+/// The local cache, as configured.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CacheSettings {
+    /// `WITHINGS_CACHE`, on unless set to `off`, `false`, `0` or `no`.
+    pub enabled: bool,
+    /// `None` without a home directory and without `WITHINGS_CACHE_PATH`: then the
+    /// cache lives in memory.
+    pub path: Option<PathBuf>,
+    pub max_mb: u64,
+    /// `WITHINGS_CACHE_MAX_AGE`: no cached answer older than this many seconds is
+    /// served as fresh, whatever the endpoint allows.
+    pub max_age: Option<i64>,
+}
+
+pub const DEFAULT_CACHE_MAX_MB: u64 = 200;
+
+impl CacheSettings {
+    fn load(layers: &LayeredConfig, home: Option<&Path>) -> Result<Self, SettingsError> {
+        let invalid = |key, value: &str, expected| SettingsError::Invalid {
+            key,
+            value: value.to_owned(),
+            expected,
+        };
+        let enabled = match layers.get(CACHE).map(|v| v.trim().to_ascii_lowercase()) {
+            None => true,
+            Some(v) if matches!(v.as_str(), "" | "on" | "true" | "1" | "yes") => true,
+            Some(v) if matches!(v.as_str(), "off" | "false" | "0" | "no") => false,
+            Some(v) => return Err(invalid(CACHE, &v, "on or off")),
+        };
+        let positive = |key| -> Result<Option<u64>, SettingsError> {
+            match layers.get(key) {
+                None => Ok(None),
+                Some(text) => match text.trim().parse::<u64>() {
+                    Ok(n) if n > 0 => Ok(Some(n)),
+                    _ => Err(invalid(key, text, "a whole number above 0")),
+                },
+            }
+        };
+        Ok(Self {
+            enabled,
+            path: layers
+                .path(CACHE_PATH)
+                .or_else(|| home.map(|home| home.join(HOME_DIR).join("cache"))),
+            max_mb: positive(CACHE_MAX_MB)?.unwrap_or(DEFAULT_CACHE_MAX_MB),
+            max_age: positive(CACHE_MAX_AGE)?.map(|n| n.min(i64::MAX as u64) as i64),
+        })
+    }
 }
 
 /// The resolved settings, each with its source kept in `layers`.
@@ -61,6 +120,7 @@ pub struct Settings {
     pub api_base_url: String,
     pub auth_base_url: String,
     pub privacy_mode: PrivacyMode,
+    pub cache: CacheSettings,
     pub layers: LayeredConfig,
     /// The user's home, to show paths as `~/...` rather than with the user's name.
     pub home: Option<PathBuf>,
@@ -96,6 +156,7 @@ impl Settings {
             api_base_url: owned(API_BASE_URL).unwrap_or_else(|| DEFAULT_API_BASE_URL.into()),
             auth_base_url: owned(AUTH_BASE_URL).unwrap_or_else(|| DEFAULT_AUTH_BASE_URL.into()),
             privacy_mode: PrivacyMode::configured(&layers, PRIVACY_MODE)?,
+            cache: CacheSettings::load(&layers, ctx.home())?,
             layers,
             home: ctx.home().map(Path::to_path_buf),
         })
@@ -152,6 +213,32 @@ mod tests {
         );
         assert_eq!(settings.privacy_mode, PrivacyMode::Structured);
         assert!(settings.client_id.is_none());
+        assert!(settings.cache.enabled);
+        assert_eq!(
+            settings.cache.path.as_deref(),
+            Some(home.path().join(".withings-mcp/cache").as_path())
+        );
+        assert_eq!(settings.cache.max_mb, DEFAULT_CACHE_MAX_MB);
+    }
+
+    #[test]
+    fn cache_settings_are_checked() {
+        let home = tempfile::tempdir().unwrap();
+        let off = settings(&[(CACHE, "off"), (CACHE_MAX_AGE, "60")], home.path());
+        assert!(!off.cache.enabled);
+        assert_eq!(off.cache.max_age, Some(60));
+        let load = |key, value| {
+            let env = BTreeMap::from([(String::from(key), String::from(value))]);
+            Settings::load(&BuildContext::new(env, Some(home.path().to_path_buf())))
+        };
+        for (key, value) in [
+            (CACHE, "maybe"),
+            (CACHE_MAX_MB, "0"),
+            (CACHE_MAX_AGE, "soon"),
+        ] {
+            let error = load(key, value).unwrap_err().to_string();
+            assert!(error.contains(key) && error.contains(value), "{error}");
+        }
     }
 
     #[test]

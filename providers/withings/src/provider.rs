@@ -96,6 +96,11 @@ const COMMANDS: &[ProviderCommand] = &[
         run: crate::lifecycle::doctor::run,
     },
     ProviderCommand {
+        name: "cache",
+        about: "Show or clear the local cache of Withings answers",
+        run: crate::lifecycle::cache::run,
+    },
+    ProviderCommand {
         name: "revoke",
         about: "Disconnect: revoke the grant at Withings and delete the local tokens",
         run: crate::lifecycle::revoke::run,
@@ -123,7 +128,8 @@ fn build(ctx: &BuildContext) -> Result<Arc<dyn Provider>, BuildError> {
             return Ok(Arc::new(Misconfigured(message)));
         }
     };
-    let client = WithingsClient::new(&settings, ClientOptions::default())?;
+    let cache = crate::lifecycle::cache::open(&settings.cache);
+    let client = WithingsClient::with_cache(&settings, ClientOptions::default(), cache)?;
     Ok(Arc::new(Withings {
         tools: Arc::new(ToolContext::new(settings, client).with_runtime(Runtime::from_build(ctx))),
     }))

@@ -4,7 +4,7 @@ use base64::Engine;
 use delx_framework::registry::CallError;
 use delx_framework::{ToolError, ToolResult, ToolSpec};
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Resource,
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, MetaObject, Resource,
     ToolAnnotations,
 };
 use rmcp::service::RequestContext;
@@ -73,5 +73,16 @@ fn success(result: ToolResult) -> CallToolResult {
     }
     let mut call_result = CallToolResult::success(content);
     call_result.structured_content = Some(result.structured);
+    if let Some(provenance) = result.provenance
+        && let Ok(value) = serde_json::to_value(provenance)
+    {
+        let mut meta = MetaObject::new();
+        meta.0.insert(CACHE_META_KEY.to_owned(), value);
+        call_result.meta = Some(meta);
+    }
     call_result
 }
+
+/// Where a result says it came from the local cache: `cached`, `stale`,
+/// `oldest_cached_at` (unix seconds).
+pub const CACHE_META_KEY: &str = "delx/cache";

@@ -15,6 +15,7 @@ use std::time::Duration;
 use delx_framework::auth::{
     RefreshError, TokenStore, TokenStoreError, TokenUpdate, Tokens, unix_now,
 };
+use delx_framework::cache::Cache;
 use delx_framework::http::{RateLimiter, RetryPolicy};
 use serde_json::{Map, Value};
 
@@ -74,6 +75,10 @@ struct Inner {
     /// One refresh at a time within this process; the token store's file lock
     /// does the same across processes.
     refresh_gate: tokio::sync::Mutex<()>,
+    /// Answers kept on this machine (see `cached`); off unless the server opened one.
+    cache: Cache,
+    /// `WITHINGS_CACHE_MAX_AGE`: nothing older is served as fresh.
+    cache_max_age: Option<i64>,
 }
 
 /// Records of a paginated endpoint, and whether all of them are here.
@@ -91,6 +96,15 @@ pub struct Listing {
 
 impl WithingsClient {
     pub fn new(settings: &Settings, options: ClientOptions) -> Result<Self, ApiError> {
+        Self::with_cache(settings, options, Cache::off())
+    }
+
+    /// A client that answers from `cache` while its entries are fresh.
+    pub fn with_cache(
+        settings: &Settings,
+        options: ClientOptions,
+        cache: Cache,
+    ) -> Result<Self, ApiError> {
         let http = reqwest::Client::builder()
             .user_agent(concat!("withings-mcp/", env!("CARGO_PKG_VERSION")))
             .build()
@@ -123,6 +137,8 @@ impl WithingsClient {
                 ),
                 options,
                 refresh_gate: tokio::sync::Mutex::new(()),
+                cache,
+                cache_max_age: settings.cache.max_age,
             }),
         })
     }
@@ -181,8 +197,21 @@ impl WithingsClient {
         Ok(())
     }
 
-    /// Calls one endpoint and returns the body of a successful answer.
-    pub async fn call(
+    pub fn cache(&self) -> &Cache {
+        &self.inner.cache
+    }
+
+    pub(super) fn cache_max_age(&self) -> Option<i64> {
+        self.inner.cache_max_age
+    }
+
+    /// The stored account's user id, which scopes its cache entries.
+    pub fn cache_scope(&self) -> Option<String> {
+        load(&self.inner.store).ok()?.userid
+    }
+
+    /// Calls one endpoint upstream and returns the body of a successful answer.
+    pub(super) async fn call_upstream(
         &self,
         endpoint: &Endpoint,
         params: &[(&str, String)],

@@ -45,6 +45,56 @@ pub struct Endpoint {
     /// The longest window one call covers, in seconds; longer windows are cut by
     /// Withings, so callers split them.
     pub max_window_secs: Option<i64>,
+    /// How long a cached answer stays fresh.
+    pub freshness: Freshness,
+}
+
+/// How long a cached answer of an endpoint stays fresh.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Freshness {
+    /// This many seconds, for answers that change slowly (devices, goals).
+    Fixed(i64),
+    /// By how recent the window's end is: today's data changes by the minute, the
+    /// last few days settle as devices sync (a watch may sync days late), and older
+    /// windows almost never change.
+    Window,
+    /// Never changes once recorded (an ECG signal).
+    Immutable,
+}
+
+const MINUTE: i64 = 60;
+const HOUR: i64 = 3600;
+const DAY: i64 = 86_400;
+
+impl Freshness {
+    /// Seconds an answer to `params` stays fresh at `now`.
+    pub fn max_age(self, dates: DateStyle, params: &[(&str, String)], now: i64) -> i64 {
+        match self {
+            Self::Fixed(seconds) => seconds,
+            Self::Immutable => 30 * DAY,
+            Self::Window => match window_end(dates, params) {
+                Some(end) if end < now - 3 * DAY => 7 * DAY,
+                Some(end) if end < now - 2 * HOUR => HOUR,
+                _ => 5 * MINUTE,
+            },
+        }
+    }
+}
+
+/// The unix time a request's window ends, as late as any time zone could put it.
+fn window_end(dates: DateStyle, params: &[(&str, String)]) -> Option<i64> {
+    let (_, end) = dates.params()?;
+    let value = params.iter().find(|(name, _)| *name == end)?.1.as_str();
+    match dates {
+        DateStyle::Unix => value.parse().ok(),
+        DateStyle::Ymd => {
+            let day: jiff::civil::Date = value.parse().ok()?;
+            let midnight = day.to_zoned(jiff::tz::TimeZone::UTC).ok()?.timestamp();
+            // The day ends at most 24 h + 12 h (UTC-12) after its UTC midnight.
+            Some(midnight.as_second() + DAY + 12 * HOUR)
+        }
+        DateStyle::None => None,
+    }
 }
 
 pub const GETMEAS: Endpoint = Endpoint {
@@ -57,6 +107,7 @@ pub const GETMEAS: Endpoint = Endpoint {
     scope: "user.metrics",
     paginated: true,
     max_window_secs: None,
+    freshness: Freshness::Window,
 };
 
 pub const GETACTIVITY: Endpoint = Endpoint {
@@ -72,6 +123,7 @@ pub const GETACTIVITY: Endpoint = Endpoint {
     scope: "user.activity",
     paginated: true,
     max_window_secs: None,
+    freshness: Freshness::Window,
 };
 
 pub const GETINTRADAYACTIVITY: Endpoint = Endpoint {
@@ -86,6 +138,7 @@ pub const GETINTRADAYACTIVITY: Endpoint = Endpoint {
     scope: "user.activity",
     paginated: false,
     max_window_secs: Some(24 * 3600),
+    freshness: Freshness::Window,
 };
 
 pub const GETWORKOUTS: Endpoint = Endpoint {
@@ -102,6 +155,7 @@ pub const GETWORKOUTS: Endpoint = Endpoint {
     scope: "user.activity",
     paginated: true,
     max_window_secs: None,
+    freshness: Freshness::Window,
 };
 
 pub const SLEEP_GET: Endpoint = Endpoint {
@@ -114,6 +168,7 @@ pub const SLEEP_GET: Endpoint = Endpoint {
     scope: "user.activity",
     paginated: false,
     max_window_secs: Some(7 * 24 * 3600),
+    freshness: Freshness::Window,
 };
 
 pub const SLEEP_SUMMARY: Endpoint = Endpoint {
@@ -133,6 +188,7 @@ pub const SLEEP_SUMMARY: Endpoint = Endpoint {
     scope: "user.activity",
     paginated: true,
     max_window_secs: None,
+    freshness: Freshness::Window,
 };
 
 pub const HEART_LIST: Endpoint = Endpoint {
@@ -145,6 +201,7 @@ pub const HEART_LIST: Endpoint = Endpoint {
     scope: "user.metrics",
     paginated: true,
     max_window_secs: None,
+    freshness: Freshness::Window,
 };
 
 pub const HEART_GET: Endpoint = Endpoint {
@@ -157,6 +214,7 @@ pub const HEART_GET: Endpoint = Endpoint {
     scope: "user.metrics",
     paginated: false,
     max_window_secs: None,
+    freshness: Freshness::Immutable,
 };
 
 pub const GETDEVICE: Endpoint = Endpoint {
@@ -169,6 +227,7 @@ pub const GETDEVICE: Endpoint = Endpoint {
     scope: "user.info",
     paginated: false,
     max_window_secs: None,
+    freshness: Freshness::Fixed(15 * MINUTE),
 };
 
 pub const GETGOALS: Endpoint = Endpoint {
@@ -181,6 +240,7 @@ pub const GETGOALS: Endpoint = Endpoint {
     scope: "user.info",
     paginated: false,
     max_window_secs: None,
+    freshness: Freshness::Fixed(HOUR),
 };
 
 /// Every data endpoint, for diagnostics and contract tests.
@@ -205,6 +265,29 @@ pub const AUTHORIZE_PATH: &str = "/oauth2_user/authorize2";
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn windows_near_now_stay_fresh_briefly_and_closed_ones_long() {
+        let now = 1_790_000_000;
+        let unix = |end: i64| vec![("startdate", "0".to_owned()), ("enddate", end.to_string())];
+        let age = |end| Freshness::Window.max_age(DateStyle::Unix, &unix(end), now);
+        assert_eq!(age(now), 5 * MINUTE);
+        assert_eq!(age(now - DAY), HOUR);
+        assert_eq!(age(now - 10 * DAY), 7 * DAY);
+        // A window without an end is treated as reaching now.
+        assert_eq!(
+            Freshness::Window.max_age(DateStyle::Unix, &[], now),
+            5 * MINUTE
+        );
+        // A past day, wherever the user lives, is at least an hour old.
+        let ymd = vec![("enddateymd", "2026-01-01".to_owned())];
+        let jan_5 = 1_767_571_200; // 2026-01-05T00:00:00Z
+        assert_eq!(Freshness::Window.max_age(DateStyle::Ymd, &ymd, jan_5), HOUR);
+        assert_eq!(
+            Freshness::Window.max_age(DateStyle::Ymd, &ymd, jan_5 + 30 * DAY),
+            7 * DAY
+        );
+    }
 
     #[test]
     fn names_are_unique_and_paths_are_absolute() {

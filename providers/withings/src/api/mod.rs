@@ -1,5 +1,6 @@
 //! The Withings API client: signing, OAuth, status families and endpoints.
 
+mod cached;
 pub mod client;
 pub mod dates;
 pub mod endpoints;

@@ -218,6 +218,29 @@ fn render(readiness: &Readiness, online: Option<&OnlineCheck>, settings: &Settin
         ),
     );
     line("·", format!("Privacy mode: {}", readiness.privacy_mode));
+    let cache = &readiness.cache;
+    line(
+        "·",
+        match (&cache.mode, &cache.path) {
+            (Some(mode), path) => format!(
+                "Cache: {}{}{}",
+                super::cache::describe(mode),
+                path.as_deref()
+                    .map(|p| format!(" at {p}"))
+                    .unwrap_or_default(),
+                cache
+                    .entries
+                    .map(|n| format!(", {n} entries"))
+                    .unwrap_or_default()
+            ),
+            (None, path) => format!(
+                "Cache: not created yet{}",
+                path.as_deref()
+                    .map(|p| format!(" ({p})"))
+                    .unwrap_or_default()
+            ),
+        },
+    );
     if let Some(online) = online {
         line(
             mark(online.ok),

@@ -19,6 +19,7 @@ macro_rules! out {
 }
 
 pub mod auth;
+pub mod cache;
 pub mod clients;
 #[cfg(feature = "fake")]
 pub mod demo;

@@ -30,6 +30,7 @@ pub struct Readiness {
     pub token: TokenCheck,
     pub scopes: ScopeCheck,
     pub privacy_mode: PrivacyMode,
+    pub cache: super::cache::CacheCheck,
     /// Numbered by the renderer; empty only when ready.
     pub next_steps: Vec<String>,
 }
@@ -153,6 +154,7 @@ pub fn assess(settings: &Settings) -> Readiness {
         token,
         scopes,
         privacy_mode: settings.privacy_mode,
+        cache: super::cache::check(settings),
         next_steps: Vec::new(),
     };
     readiness.next_steps = next_steps(&readiness, settings);

@@ -13,6 +13,7 @@ use serde_json::json;
 use super::{EXIT_FAILURE, parse_args, print_json};
 use crate::api::{ApiError, ClientOptions, WithingsClient};
 use crate::config::Settings;
+use delx_framework::cache::CacheMode;
 
 /// Disconnect your Withings account: revoke the grant at Withings and delete the local tokens.
 #[derive(Debug, Parser)]
@@ -31,6 +32,10 @@ pub struct RevokeReport {
     pub upstream: &'static str,
     pub upstream_detail: Option<String>,
     pub local_tokens_removed: bool,
+    /// Cached answers of this account deleted from this machine; absent when the
+    /// cache could not be purged (see `cache_detail`).
+    pub cache_entries_removed: Option<usize>,
+    pub cache_detail: Option<String>,
 }
 
 pub fn run(args: Vec<OsString>) -> ExitCode {
@@ -69,6 +74,11 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
                         "none were stored"
                     }
                 );
+                match (report.cache_entries_removed, &report.cache_detail) {
+                    (Some(removed), _) => outln!("Cached answers removed: {removed}"),
+                    (None, Some(detail)) => outln!("Cache not purged: {detail}"),
+                    (None, None) => {}
+                }
             }
             ExitCode::SUCCESS
         }
@@ -94,13 +104,49 @@ pub async fn revoke(settings: &Settings) -> Result<RevokeReport, String> {
         Err(ApiError::NotSignedIn) => ("skipped", Some("no tokens were stored".to_owned())),
         Err(error) => ("failed", Some(error.to_string())),
     };
+    // The account's id is in the tokens: read it before they go.
+    let scope = client.cache_scope();
     let local_tokens_removed = client
         .forget_tokens()
         .await
         .map_err(|error| error.to_string())?;
+    let (cache_entries_removed, cache_detail) = purge_cache(settings, scope.as_deref());
     Ok(RevokeReport {
         upstream,
         upstream_detail,
         local_tokens_removed,
+        cache_entries_removed,
+        cache_detail,
     })
+}
+
+/// Deletes the account's cached answers, or says why it could not.
+fn purge_cache(settings: &Settings, scope: Option<&str>) -> (Option<usize>, Option<String>) {
+    let cache = super::cache::open(&settings.cache);
+    match (cache.mode(), scope) {
+        (CacheMode::Off, _) => (Some(0), Some("the cache is off".into())),
+        (_, None) => (
+            None,
+            Some(
+                "no account id was stored; run `withings-mcp cache clear` to empty the cache"
+                    .into(),
+            ),
+        ),
+        (CacheMode::Memory { reason }, Some(scope)) if settings.cache.path.is_some() => {
+            // What this process kept in memory goes; the disk copy is another
+            // process's to release.
+            let _ = cache.purge_scope(scope);
+            (
+                None,
+                Some(format!(
+                    "{reason}: the cache on disk was not purged; quit the MCP clients running \
+                     withings-mcp, then run `withings-mcp cache clear`"
+                )),
+            )
+        }
+        (_, Some(scope)) => match cache.purge_scope(scope) {
+            Ok(removed) => (Some(removed), None),
+            Err(error) => (None, Some(error.to_string())),
+        },
+    }
 }

@@ -7,7 +7,6 @@ use delx_framework::metadata::{self, AuditInput, PrivacyAudit, Severity, Watched
 use delx_framework::profile::ProfileStore;
 use delx_framework::{CallContext, Tool, ToolAnnotations, ToolError, ToolOutput, async_trait};
 
-use super::cache::cache_path;
 use super::metadata::CATALOG;
 use super::status::FormatOnly;
 use super::{ToolContext, wants_markdown};
@@ -62,7 +61,7 @@ fn audit_input(ctx: &ToolContext) -> AuditInput<'_> {
         path: settings.token_path.clone(),
         exposed: Severity::High,
     }];
-    if let Some(path) = cache_path(settings) {
+    if let Some(path) = settings.cache.path.clone() {
         watched.push(Watched {
             label: "cache",
             holds: "cached Withings health data",

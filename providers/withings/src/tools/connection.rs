@@ -258,7 +258,8 @@ impl Tool for RevokeAccess {
     }
     fn description(&self) -> &'static str {
         "Disconnects the user's Withings account: revokes the grant at Withings when the app credentials \
-         are configured, then deletes the local tokens, and reports each step. Destructive: call it only \
+         are configured, then deletes the local tokens and the account's cached data, and reports \
+         each step. Destructive: call it only \
          when the user explicitly asked, with explicit_user_intent set to true."
     }
     fn annotations(&self) -> ToolAnnotations {
@@ -298,6 +299,8 @@ impl Tool for RevokeAccess {
                         "none stored"
                     },
                 )
+                .field_opt("Cached answers removed", output.data.cache_entries_removed)
+                .field_opt("Cache", output.data.cache_detail.as_deref())
                 .build();
             output = output.with_markdown(text);
         }

@@ -1,0 +1,78 @@
+//! [`WithingsClient::call`]: the cache in front of every data call.
+//!
+//! A fresh entry answers without a request; a stale one is kept in hand while
+//! Withings is asked, and answers (flagged stale) only if Withings cannot be
+//! reached. Entries are keyed by account, endpoint and canonical parameters, so two
+//! accounts never mix and no token ever enters a key. Every answer served from the
+//! cache is reported to the call's provenance, which the server turns into result
+//! metadata.
+
+use delx_framework::auth::unix_now;
+use delx_framework::cache::{self, CacheKey, CacheMode, Lookup};
+use serde_json::Value;
+
+use super::client::WithingsClient;
+use super::endpoints::Endpoint;
+use super::error::ApiError;
+use super::status::StatusFamily;
+
+impl WithingsClient {
+    /// Calls one endpoint and returns the body of a successful answer, from the
+    /// cache when it holds a fresh one.
+    pub async fn call(
+        &self,
+        endpoint: &Endpoint,
+        params: &[(&str, String)],
+    ) -> Result<Value, ApiError> {
+        let cache = self.cache();
+        let enabled = !matches!(cache.mode(), CacheMode::Off);
+        let Some(scope) = enabled.then(|| self.cache_scope()).flatten() else {
+            return self.call_upstream(endpoint, params).await;
+        };
+        let key = CacheKey::new(&scope, endpoint.name, params);
+        let now = unix_now();
+        let mut max_age = endpoint.freshness.max_age(endpoint.dates, params, now);
+        if let Some(cap) = self.cache_max_age() {
+            max_age = max_age.min(cap);
+        }
+        let fallback = match cache.lookup(&key, max_age, now) {
+            Lookup::Fresh(entry) if !cache::refresh_requested() => {
+                cache::record(entry.stored_at, false);
+                return Ok(entry.value);
+            }
+            Lookup::Fresh(entry) | Lookup::Stale(entry) => Some(entry),
+            Lookup::Miss => None,
+        };
+        match self.call_upstream(endpoint, params).await {
+            Ok(body) => {
+                cache.store(&key, &body, unix_now());
+                Ok(body)
+            }
+            Err(error) if unreachable(&error) => match fallback {
+                Some(entry) => {
+                    tracing::warn!(
+                        endpoint = endpoint.name,
+                        "Withings unreachable; answering from the cache"
+                    );
+                    cache.note_stale_served();
+                    cache::record(entry.stored_at, true);
+                    Ok(entry.value)
+                }
+                None => Err(error),
+            },
+            Err(error) => Err(error),
+        }
+    }
+}
+
+/// Failures a stored answer may stand in for: Withings down, slow or busy. Not
+/// authorization or bad requests: those need the user, not old data.
+fn unreachable(error: &ApiError) -> bool {
+    match error {
+        ApiError::Transport(_) | ApiError::RateLimited(_) => true,
+        ApiError::Status { family, .. } => {
+            family.is_transient() || *family == StatusFamily::TooManyRequests
+        }
+        _ => false,
+    }
+}
