@@ -1,7 +1,42 @@
-//! The Delx Wellness connector quality checks.
+//! The Delx Wellness connector quality standard as code: checks with ids, tiers and
+//! evidence, run over what a connector exposes, and the tier it reaches.
 //!
-//! This crate will own the static and dynamic checks, tiers, reports and manifest
-//! generation. Until that work lands it only re-exports the framework so the
-//! dependency direction (`conformance -> framework`) is fixed from the start.
+//! Checks read a [`Surface`], the tools, prompts and resources as any MCP client
+//! sees them, so the same checks judge a connector built on this framework
+//! (in process, from its [`Registry`](delx_framework::Registry)) and, later, any
+//! MCP server driven from outside.
 
-pub use delx_framework as framework;
+mod check;
+mod checks;
+mod report;
+mod surface;
+
+pub use check::{CheckResult, Tier, Verdict};
+pub use report::Report;
+pub use surface::{Surface, SurfaceTool};
+
+use delx_framework::Registry;
+
+/// Runs every check over `surface`.
+pub fn check(surface: &Surface) -> Report {
+    Report::new(checks::all(surface))
+}
+
+/// Runs every check over the connectors built into `registry`.
+pub fn check_registry(registry: &Registry) -> Report {
+    check(&Surface::from_registry(registry))
+}
+
+/// For connector authors' tests: panics with the failing checks unless `registry`
+/// reaches `tier`.
+pub fn assert_tier(registry: &Registry, tier: Tier) {
+    let report = check_registry(registry);
+    if report.tier < Some(tier) {
+        panic!(
+            "the connector reaches {} but {} was required:\n{}",
+            report.tier.map_or("no tier", Tier::as_str),
+            tier.as_str(),
+            report.failures_text()
+        );
+    }
+}

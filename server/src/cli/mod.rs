@@ -19,6 +19,7 @@ macro_rules! out {
 }
 
 mod call;
+mod conformance;
 mod demo;
 mod serve;
 
@@ -50,8 +51,23 @@ enum Command {
     Call(CallArgs),
     /// Run on the built-in demo account: no account, no network. Serves MCP on stdio.
     Demo(DemoArgs),
+    /// Check the linked providers against the Delx Wellness quality standard.
+    Conformance(ConformanceArgs),
     /// Print the version.
     Version,
+}
+
+#[derive(Debug, clap::Args)]
+struct ConformanceArgs {
+    /// Only this provider (its id, such as `withings`).
+    #[arg(long)]
+    provider: Option<String>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Exit 1 unless every checked provider reaches this tier.
+    #[arg(long, value_enum)]
+    min_tier: Option<conformance::MinTier>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -140,6 +156,7 @@ pub fn run(app: App) -> ExitCode {
             Command::Serve(args) => serve::run(app, args).await,
             Command::Call(args) => call::run(app, args).await,
             Command::Demo(args) => demo::run(app, args).await,
+            Command::Conformance(args) => conformance::run(app, args).await,
             Command::Version => {
                 outln!("{} {}", app.name, app.version);
                 Ok(ExitCode::SUCCESS)

@@ -1,0 +1,41 @@
+//! `conformance` on the command line: Withings reaches context_ready; the spine
+//! example, which has no diagnostics, does not, and the exit code says so.
+
+mod support;
+
+use std::process::Command;
+
+use serde_json::Value;
+
+#[test]
+fn withings_reaches_context_ready_and_the_spine_example_does_not() {
+    let home = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_withings-mcp"))
+        .args(["conformance", "--json", "--min-tier", "context_ready"])
+        .env_clear()
+        .env("HOME", home.path())
+        .output()
+        .expect("withings-mcp conformance");
+    assert!(output.status.success(), "{}", support::show(&output));
+    let report: Value = serde_json::from_slice(&output.stdout).expect("JSON report");
+    assert_eq!(report["tier"], "context_ready");
+
+    let unknown = Command::new(env!("CARGO_BIN_EXE_withings-mcp"))
+        .args(["conformance", "--provider", "nope"])
+        .env_clear()
+        .env("HOME", home.path())
+        .output()
+        .unwrap();
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("withings"));
+
+    let spine = Command::new(support::spine_server())
+        .args(["conformance", "--min-tier", "agent_ready"])
+        .env_clear()
+        .env("HOME", home.path())
+        .output()
+        .unwrap();
+    assert_eq!(spine.status.code(), Some(1), "{}", support::show(&spine));
+    let text = String::from_utf8_lossy(&spine.stdout);
+    assert!(text.contains("FAIL  diagnostics.present"), "{text}");
+}
