@@ -8,6 +8,7 @@
 
 mod check;
 mod checks;
+pub mod manifest;
 mod report;
 mod surface;
 

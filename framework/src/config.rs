@@ -36,14 +36,23 @@ pub struct ConfigKey {
     /// provider, doctor's report) sees the path that will actually be opened. MCP
     /// clients pass `env` blocks without a shell, so nobody else expands it.
     pub path: bool,
+    /// One line for manifests and help (`server.json`'s environment variables).
+    pub description: &'static str,
 }
 
 impl ConfigKey {
+    /// The same key, described.
+    pub const fn about(mut self, description: &'static str) -> Self {
+        self.description = description;
+        self
+    }
+
     pub const fn plain(name: &'static str) -> Self {
         Self {
             name,
             secret: false,
             path: false,
+            description: "",
         }
     }
 
@@ -52,6 +61,7 @@ impl ConfigKey {
             name,
             secret: true,
             path: false,
+            description: "",
         }
     }
 
@@ -60,6 +70,7 @@ impl ConfigKey {
             name,
             secret: false,
             path: true,
+            description: "",
         }
     }
 }

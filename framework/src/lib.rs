@@ -49,8 +49,8 @@ pub use prompt::{
     Prompt, PromptArgs, PromptArgument, PromptMessage, PromptReply, PromptRole, PromptSpec,
 };
 pub use provider::{
-    AuthModel, BuildContext, Demo, DemoSpec, Provider, ProviderCommand, ProviderDescriptor,
-    ProviderLink, ProviderRegistration, Transport,
+    AuthModel, BuildContext, Demo, DemoSpec, Distribution, Provider, ProviderCommand,
+    ProviderDescriptor, ProviderLink, ProviderRegistration, Transport,
 };
 pub use registry::{CallError, CompleteError, PromptError, ReadError, Registry, RegistryError};
 pub use render::ResponseFormat;

@@ -49,6 +49,32 @@ pub struct ProviderDescriptor {
     pub version: &'static str,
     /// Guidance for agents, merged into the server's `instructions`.
     pub instructions: &'static str,
+    /// How the connector is published, for the generated manifests; `None` for
+    /// providers that are never listed (examples, tests).
+    pub distribution: Option<&'static Distribution>,
+}
+
+/// What the registry manifests say about a published connector that the code
+/// cannot infer.
+#[derive(Debug)]
+pub struct Distribution {
+    /// The package and binary name (`withings-mcp`).
+    pub package: &'static str,
+    /// The MCP registry name (`io.github.owner/name`).
+    pub mcp_name: &'static str,
+    pub repository: &'static str,
+    pub website: Option<&'static str>,
+    /// Every setting, with descriptions: the manifests' environment variables.
+    pub settings: &'static [crate::config::ConfigKey],
+    /// The Delx boundary contract: `remote_api`, `multi_provider_api`,
+    /// `local_export` or `computational`.
+    pub boundary_contract: &'static str,
+    /// Connectors this one hands context to (`exercise-catalog`, `nourish`).
+    pub recommended_handoffs: &'static [&'static str],
+    /// One line on how data and auth work, for the registry's `auth_model`.
+    pub auth_summary: &'static str,
+    /// Known limits worth a line in the registry's `notes`.
+    pub notes: &'static str,
 }
 
 /// How the server that built the provider is reached. Only the server knows; a

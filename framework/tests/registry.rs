@@ -27,6 +27,7 @@ const fn descriptor(id: &'static str) -> ProviderDescriptor {
         links: &[],
         version: "0.0.0",
         instructions: "",
+        distribution: None,
     }
 }
 

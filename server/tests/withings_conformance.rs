@@ -39,3 +39,31 @@ fn withings_reaches_context_ready_and_the_spine_example_does_not() {
     let text = String::from_utf8_lossy(&spine.stdout);
     assert!(text.contains("FAIL  diagnostics.present"), "{text}");
 }
+
+#[test]
+fn manifests_print_and_all_needs_a_directory() {
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_withings-mcp"))
+            .args(args)
+            .env_clear()
+            .env("HOME", home.path())
+            .output()
+            .unwrap()
+    };
+    let agent = run(&["manifest", "agent"]);
+    assert!(agent.status.success(), "{}", support::show(&agent));
+    let agent: Value = serde_json::from_slice(&agent.stdout).expect("agent manifest JSON");
+    assert!(
+        !agent["recommended_first_calls"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let server = run(&["manifest", "server-json"]);
+    let server: Value = serde_json::from_slice(&server.stdout).expect("server.json");
+    assert_eq!(server["name"], "io.github.delx-wellness/withings-mcp");
+    let all = run(&["manifest", "all"]);
+    assert_eq!(all.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&all.stderr).contains("--write"));
+}

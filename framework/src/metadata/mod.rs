@@ -212,6 +212,7 @@ pub(crate) mod tests {
         }],
         version: "1.2.3",
         instructions: "",
+        distribution: None,
     };
 
     pub static CATALOG: Catalog = Catalog {

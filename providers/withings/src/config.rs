@@ -24,18 +24,24 @@ pub const AUTH_BASE_URL: &str = "WITHINGS_AUTH_BASE_URL";
 
 /// Every setting, in the order doctor reports them.
 pub const KEYS: &[ConfigKey] = &[
-    ConfigKey::plain(CLIENT_ID),
-    ConfigKey::secret(CLIENT_SECRET),
-    ConfigKey::plain(REDIRECT_URI),
-    ConfigKey::plain(SCOPES),
-    ConfigKey::path(TOKEN_PATH),
-    ConfigKey::plain(PRIVACY_MODE),
-    ConfigKey::plain(CACHE),
-    ConfigKey::path(CACHE_PATH),
-    ConfigKey::plain(CACHE_MAX_MB),
-    ConfigKey::plain(CACHE_MAX_AGE),
-    ConfigKey::plain(API_BASE_URL),
-    ConfigKey::plain(AUTH_BASE_URL),
+    ConfigKey::plain(CLIENT_ID).about("Client id of your Withings developer app."),
+    ConfigKey::secret(CLIENT_SECRET)
+        .about("Client secret of your Withings developer app; prefer `withings-mcp setup`, which stores it owner-only."),
+    ConfigKey::plain(REDIRECT_URI)
+        .about("Callback registered with the app (default http://127.0.0.1:3000/callback)."),
+    ConfigKey::plain(SCOPES)
+        .about("OAuth scopes, comma-separated (default user.info,user.metrics,user.activity)."),
+    ConfigKey::path(TOKEN_PATH).about("Where tokens are stored (default ~/.withings-mcp/tokens.json)."),
+    ConfigKey::plain(PRIVACY_MODE)
+        .about("Default privacy mode of list tools: summary, structured (default) or raw."),
+    ConfigKey::plain(CACHE).about("Local cache of Withings answers: on (default) or off."),
+    ConfigKey::path(CACHE_PATH).about("Cache directory (default ~/.withings-mcp/cache)."),
+    ConfigKey::plain(CACHE_MAX_MB).about("Cache size limit in MiB (default 200)."),
+    ConfigKey::plain(CACHE_MAX_AGE)
+        .about("Seconds after which no cached answer counts as fresh, whatever the endpoint allows."),
+    ConfigKey::plain(API_BASE_URL)
+        .about("Withings API base (default https://wbsapi.withings.net; a regional cloud or the fake API)."),
+    ConfigKey::plain(AUTH_BASE_URL).about("Withings account base for the consent page."),
 ];
 
 pub const DEFAULT_API_BASE_URL: &str = "https://wbsapi.withings.net";

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use delx_framework::provider::BuildError;
 use delx_framework::{
-    AuthModel, BuildContext, DemoSpec, DynTool, Prompt, Provider, ProviderCommand,
+    AuthModel, BuildContext, DemoSpec, Distribution, DynTool, Prompt, Provider, ProviderCommand,
     ProviderDescriptor, ProviderLink, ProviderRegistration, Resource, inventory,
 };
 
@@ -62,6 +62,21 @@ pub static DESCRIPTOR: ProviderDescriptor = ProviderDescriptor {
     version: env!("CARGO_PKG_VERSION"),
     instructions: "Withings: dates are the user's local days in the time zone Withings reports; \
                    a night of sleep belongs to the day the user woke up.",
+    distribution: Some(&DISTRIBUTION),
+};
+
+static DISTRIBUTION: Distribution = Distribution {
+    package: "withings-mcp",
+    mcp_name: "io.github.delx-wellness/withings-mcp",
+    repository: env!("CARGO_PKG_REPOSITORY"),
+    website: None,
+    settings: crate::config::KEYS,
+    boundary_contract: "remote_api",
+    recommended_handoffs: &["exercise-catalog", "nourish"],
+    auth_summary: "OAuth 2.0 with Withings signed token requests; the user's own app credentials, \
+                   tokens stored owner-only on this machine",
+    notes: "Withings Public API only. Which fields exist depends on the user's devices, granted \
+            scopes and API plan.",
 };
 
 inventory::submit! {

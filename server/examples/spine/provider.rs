@@ -25,6 +25,7 @@ static DESCRIPTOR: ProviderDescriptor = ProviderDescriptor {
     links: &[],
     version: env!("CARGO_PKG_VERSION"),
     instructions: "The spine provider is an example; its tools count, echo and fail on purpose.",
+    distribution: None,
 };
 
 inventory::submit! {

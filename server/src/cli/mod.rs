@@ -21,6 +21,7 @@ macro_rules! out {
 mod call;
 mod conformance;
 mod demo;
+mod manifest;
 mod serve;
 
 use std::net::IpAddr;
@@ -53,8 +54,22 @@ enum Command {
     Demo(DemoArgs),
     /// Check the linked providers against the Delx Wellness quality standard.
     Conformance(ConformanceArgs),
+    /// Generate a provider's registry entry, server.json, llms.txt or agent manifest.
+    Manifest(ManifestArgs),
     /// Print the version.
     Version,
+}
+
+#[derive(Debug, clap::Args)]
+struct ManifestArgs {
+    #[arg(value_enum)]
+    kind: manifest::Kind,
+    /// The provider (default: the first published one).
+    #[arg(long)]
+    provider: Option<String>,
+    /// Write the files into this directory instead of printing.
+    #[arg(long)]
+    write: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -157,6 +172,7 @@ pub fn run(app: App) -> ExitCode {
             Command::Call(args) => call::run(app, args).await,
             Command::Demo(args) => demo::run(app, args).await,
             Command::Conformance(args) => conformance::run(app, args).await,
+            Command::Manifest(args) => manifest::run(app, args).await,
             Command::Version => {
                 outln!("{} {}", app.name, app.version);
                 Ok(ExitCode::SUCCESS)
