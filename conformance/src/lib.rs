@@ -8,15 +8,17 @@
 
 mod check;
 mod checks;
+mod dynamic;
 pub mod manifest;
 mod report;
 mod surface;
 
 pub use check::{CheckResult, Tier, Verdict};
+pub use dynamic::check_dynamic;
 pub use report::Report;
 pub use surface::{Surface, SurfaceTool};
 
-use delx_framework::Registry;
+use delx_framework::{BuildContext, ProviderRegistration, Registry};
 
 /// Runs every check over `surface`.
 pub fn check(surface: &Surface) -> Report {
@@ -26,6 +28,18 @@ pub fn check(surface: &Surface) -> Report {
 /// Runs every check over the connectors built into `registry`.
 pub fn check_registry(registry: &Registry) -> Report {
     check(&Surface::from_registry(registry))
+}
+
+/// Every check, static and dynamic, for one linked provider: the static ones over
+/// what it serves, the dynamic ones against its demo backend.
+pub async fn check_provider(registration: &ProviderRegistration) -> Result<Report, String> {
+    let home = tempfile::tempdir().map_err(|error| format!("no temporary home: {error}"))?;
+    let ctx = BuildContext::new(Default::default(), Some(home.path().to_owned()));
+    let registry =
+        Registry::from_registrations([registration], &ctx).map_err(|error| error.to_string())?;
+    let mut checks = checks::all(&Surface::from_registry(&registry));
+    checks.extend(check_dynamic(registration).await);
+    Ok(Report::new(checks))
 }
 
 /// For connector authors' tests: panics with the failing checks unless `registry`

@@ -1,10 +1,11 @@
 //! `conformance`: the Delx Wellness quality checks over the providers linked into
-//! this binary, with the tier each reaches.
+//! this binary, static and against each provider's demo backend, with the tier each
+//! reaches.
 
 use std::process::ExitCode;
 
 use delx_conformance::Tier;
-use delx_framework::{BuildContext, ProviderRegistration, Registry};
+use delx_framework::ProviderRegistration;
 
 use super::{ConformanceArgs, EXIT_FAILURE};
 use crate::App;
@@ -29,16 +30,31 @@ pub async fn run(_app: App, args: ConformanceArgs) -> anyhow::Result<ExitCode> {
             known.join(", ")
         );
     }
-    let registry = Registry::from_registrations(registrations, &BuildContext::from_process())?;
-    let report = delx_conformance::check_registry(&registry);
-    if args.json {
-        outln!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
-        out!("{}", report.text());
+    let mut reports = serde_json::Map::new();
+    let mut enough = true;
+    for registration in &registrations {
+        let id = registration.descriptor.id;
+        let report = delx_conformance::check_provider(registration)
+            .await
+            .map_err(|error| anyhow::anyhow!("{id}: {error}"))?;
+        enough &= args
+            .min_tier
+            .is_none_or(|min| report.tier >= Some(min.tier()));
+        if !args.json {
+            if registrations.len() > 1 {
+                outln!("# {id}");
+            }
+            out!("{}", report.text());
+        }
+        reports.insert(id.to_owned(), serde_json::to_value(&report)?);
     }
-    let enough = args
-        .min_tier
-        .is_none_or(|min| report.tier >= Some(min.tier()));
+    if args.json {
+        let value = match (reports.len(), reports.values().next()) {
+            (1, Some(single)) => single.clone(),
+            _ => serde_json::Value::Object(reports),
+        };
+        outln!("{}", serde_json::to_string_pretty(&value)?);
+    }
     Ok(if enough {
         ExitCode::SUCCESS
     } else {

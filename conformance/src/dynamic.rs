@@ -1,0 +1,320 @@
+//! Checks that need the connector running: against its own demo backend (the
+//! provider's fake API), every tool that can be called with arguments derived from
+//! its schema is called, in both response formats, and the answers are judged.
+
+use std::collections::BTreeMap;
+
+use delx_framework::auth::TokenStore;
+use delx_framework::{
+    BuildContext, CallError, NullContext, ProviderRegistration, Registry, ToolSpec,
+};
+use serde_json::{Map, Value, json};
+
+use crate::check::{CheckResult, Tier, Verdict};
+
+/// What one call produced, kept for the judgments.
+struct Call {
+    tool: String,
+    outcome: Result<(Value, Option<String>), String>,
+}
+
+/// Runs the dynamic checks for `registration`, whose demo backend they use.
+/// Without a demo, they are not applicable.
+pub async fn check_dynamic(registration: &ProviderRegistration) -> Vec<CheckResult> {
+    let Some(demo) = registration.demo else {
+        return not_applicable("the provider has no demo backend to run against");
+    };
+    let home = match tempfile::tempdir() {
+        Ok(home) => home,
+        Err(error) => return not_applicable(&format!("no temporary home: {error}")),
+    };
+    let ctx = BuildContext::new(BTreeMap::new(), Some(home.path().to_owned()));
+    let running = match (demo.start)(ctx.clone()).await {
+        Ok(running) => running,
+        Err(error) => {
+            return failed_all(&format!("the demo backend did not start: {error}"));
+        }
+    };
+    let ctx = ctx.with_env(running.env.clone());
+    let registry = match Registry::from_registrations([registration], &ctx) {
+        Ok(registry) => registry,
+        Err(error) => return failed_all(&format!("the provider did not build: {error}")),
+    };
+    let mut canaries: Vec<String> = registry
+        .providers()
+        .iter()
+        .flat_map(|provider| provider.secrets())
+        .filter(|secret| secret.len() >= 8)
+        .collect();
+    let tokens = TokenStore::new(
+        home.path()
+            .join(registration.descriptor.home_dir)
+            .join("tokens.json"),
+    );
+    if let Ok(tokens) = tokens.load() {
+        canaries.push(tokens.access_token.clone());
+        canaries.extend(tokens.refresh_token.clone());
+    }
+
+    let specs: Vec<ToolSpec> = registry.tools().cloned().collect();
+    let mut calls = Vec::new();
+    let mut skipped = Vec::new();
+    let mut protocol_errors = Vec::new();
+    for spec in &specs {
+        // A bad argument must come back as a tool error the model can read.
+        let bogus = json!({"conformance_unknown_argument": true});
+        match registry
+            .call_tool(spec.name, Some(bogus), &NullContext::default())
+            .await
+        {
+            Err(CallError::Failed(_)) => {}
+            Err(CallError::UnknownTool(_)) => protocol_errors.push(spec.name.to_owned()),
+            Ok(_) => protocol_errors.push(format!("{} accepted an unknown argument", spec.name)),
+        }
+        if spec.annotations.destructive || !spec.annotations.read_only {
+            skipped.push(format!("{} (changes state)", spec.name));
+            continue;
+        }
+        let Some(arguments) = minimal_arguments(&spec.input_schema) else {
+            skipped.push(format!("{} (needs values from another call)", spec.name));
+            continue;
+        };
+        for format in ["markdown", "json"] {
+            let mut arguments = arguments.clone();
+            if let Some(args) = arguments.as_object_mut()
+                && has_property(&spec.input_schema, "response_format")
+            {
+                args.insert("response_format".into(), json!(format));
+            }
+            let outcome = registry
+                .call_tool(spec.name, Some(arguments), &NullContext::default())
+                .await
+                .map(|result| (result.structured, result.markdown))
+                .map_err(|error| error.to_string());
+            calls.push(Call {
+                tool: spec.name.to_owned(),
+                outcome,
+            });
+        }
+    }
+    drop(running);
+
+    let failures: Vec<String> = calls
+        .iter()
+        .filter_map(|call| {
+            call.outcome
+                .as_ref()
+                .err()
+                .map(|error| format!("{}: {error}", call.tool))
+        })
+        .collect();
+    let leaks: Vec<String> = calls
+        .iter()
+        .filter(|call| {
+            let text = match &call.outcome {
+                Ok((structured, markdown)) => {
+                    format!("{structured}{}", markdown.clone().unwrap_or_default())
+                }
+                Err(error) => error.clone(),
+            };
+            canaries.iter().any(|canary| text.contains(canary.as_str()))
+        })
+        .map(|call| call.tool.clone())
+        .collect();
+    let messy: Vec<String> = calls
+        .iter()
+        .filter_map(|call| match &call.outcome {
+            Ok((_, Some(markdown))) if !clean_markdown(markdown) => Some(call.tool.clone()),
+            _ => None,
+        })
+        .collect();
+    let raw_by_default: Vec<String> = calls
+        .iter()
+        .filter_map(|call| match &call.outcome {
+            Ok((structured, _)) if structured.get("privacy_mode") == Some(&json!("raw")) => {
+                Some(call.tool.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    let evidence = |problems: Vec<String>| {
+        let mut problems = problems;
+        problems.sort();
+        problems.dedup();
+        Verdict::from_problems(problems)
+    };
+    vec![
+        result(
+            "dynamic.tools_succeed",
+            Tier::RegistryReady,
+            "every read-only tool answers its demo backend with a result matching its output schema",
+            if calls.is_empty() {
+                Verdict::NotApplicable(format!("no tool could be called: {}", skipped.join(", ")))
+            } else {
+                evidence(failures)
+            },
+        ),
+        result(
+            "dynamic.argument_errors_are_tool_errors",
+            Tier::RegistryReady,
+            "an unknown argument comes back as a tool error, not a protocol error or a success",
+            evidence(protocol_errors),
+        ),
+        result(
+            "dynamic.no_secret_in_output",
+            Tier::AgentReady,
+            "configured secrets and stored tokens never appear in a result or an error",
+            if canaries.is_empty() {
+                Verdict::NotApplicable("the demo has no secret to watch for".into())
+            } else {
+                evidence(leaks)
+            },
+        ),
+        result(
+            "dynamic.raw_only_on_request",
+            Tier::AgentReady,
+            "no result is in `raw` privacy mode unless asked for",
+            evidence(raw_by_default),
+        ),
+        result(
+            "dynamic.markdown_is_chat_safe",
+            Tier::AgentReady,
+            "markdown has no pipe tables and no raw JSON dumps",
+            evidence(messy),
+        ),
+    ]
+}
+
+/// Arguments for the required properties a schema alone can fill: enums, numbers,
+/// booleans other than intent. `None` when a required value must come from elsewhere
+/// (an id, a code).
+fn minimal_arguments(schema: &Map<String, Value>) -> Option<Value> {
+    let required: Vec<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|names| names.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let mut arguments = Map::new();
+    for name in required {
+        // An identifier names something that exists upstream: only another call knows one.
+        if name.ends_with("id") {
+            return None;
+        }
+        let property = schema.get("properties")?.get(name)?;
+        let value = if let Some(first) = property.get("enum").and_then(|e| e.get(0)) {
+            first.clone()
+        } else {
+            match property.get("type").and_then(Value::as_str)? {
+                "integer" | "number" => property.get("minimum").cloned().unwrap_or(json!(1)),
+                _ => return None,
+            }
+        };
+        arguments.insert(name.to_owned(), value);
+    }
+    Some(Value::Object(arguments))
+}
+
+fn has_property(schema: &Map<String, Value>, name: &str) -> bool {
+    schema
+        .get("properties")
+        .and_then(|properties| properties.get(name))
+        .is_some()
+}
+
+/// No line of a pipe table, no JSON object or fenced JSON dumped as text.
+fn clean_markdown(text: &str) -> bool {
+    !text.lines().any(|line| {
+        let line = line.trim_start();
+        (line.starts_with('|') && line.matches('|').count() >= 2)
+            || line.starts_with("```json")
+            || line.starts_with("{\"")
+    })
+}
+
+fn result(
+    id: &'static str,
+    tier: Tier,
+    requirement: &'static str,
+    verdict: Verdict,
+) -> CheckResult {
+    CheckResult {
+        id,
+        tier,
+        requirement,
+        verdict,
+    }
+}
+
+const IDS: [(&str, Tier, &str); 5] = [
+    (
+        "dynamic.tools_succeed",
+        Tier::RegistryReady,
+        "tools answer their demo backend",
+    ),
+    (
+        "dynamic.argument_errors_are_tool_errors",
+        Tier::RegistryReady,
+        "bad arguments are tool errors",
+    ),
+    (
+        "dynamic.no_secret_in_output",
+        Tier::AgentReady,
+        "no secret in any output",
+    ),
+    (
+        "dynamic.raw_only_on_request",
+        Tier::AgentReady,
+        "raw only on request",
+    ),
+    (
+        "dynamic.markdown_is_chat_safe",
+        Tier::AgentReady,
+        "chat-safe markdown",
+    ),
+];
+
+fn not_applicable(why: &str) -> Vec<CheckResult> {
+    IDS.iter()
+        .map(|(id, tier, requirement)| {
+            result(id, *tier, requirement, Verdict::NotApplicable(why.into()))
+        })
+        .collect()
+}
+
+fn failed_all(why: &str) -> Vec<CheckResult> {
+    IDS.iter()
+        .map(|(id, tier, requirement)| result(id, *tier, requirement, Verdict::Fail(why.into())))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_with_tables_or_json_is_not_chat_safe() {
+        assert!(clean_markdown("**Title**\n- a: 1\n- b: 2"));
+        assert!(!clean_markdown("| a | b |\n|---|---|"));
+        assert!(!clean_markdown("```json\n{}\n```"));
+        assert!(!clean_markdown("{\"a\": 1}"));
+    }
+
+    #[test]
+    fn arguments_are_derived_only_when_the_schema_suffices() {
+        let schema = json!({"properties": {"kind": {"enum": ["weight", "sleep"]}, "n": {"type": "integer", "minimum": 3}},
+                            "required": ["kind", "n"]});
+        let Value::Object(schema) = schema else {
+            unreachable!()
+        };
+        assert_eq!(
+            minimal_arguments(&schema),
+            Some(json!({"kind": "weight", "n": 3}))
+        );
+        let needs_id =
+            json!({"properties": {"signalid": {"type": "integer"}}, "required": ["signalid"]});
+        let Value::Object(needs_id) = needs_id else {
+            unreachable!()
+        };
+        assert_eq!(minimal_arguments(&needs_id), None);
+    }
+}
