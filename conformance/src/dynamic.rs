@@ -5,17 +5,55 @@
 use std::collections::BTreeMap;
 
 use delx_framework::auth::TokenStore;
-use delx_framework::{
-    BuildContext, CallError, NullContext, ProviderRegistration, Registry, ToolSpec,
-};
+use delx_framework::{BuildContext, CallError, NullContext, ProviderRegistration, Registry};
 use serde_json::{Map, Value, json};
 
 use crate::check::{CheckResult, Tier, Verdict};
+use crate::surface::Surface;
+
+/// What a call came back with, as any client can tell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// A result: its structured content and its text.
+    Answer { structured: Value, text: String },
+    /// `isError`: the model can read what went wrong.
+    ToolError(String),
+    /// A JSON-RPC error: the model never sees a readable answer.
+    ProtocolError(String),
+}
+
+/// How the checks reach a connector: in process or over MCP.
+#[delx_framework::async_trait]
+pub trait Caller: Send + Sync {
+    async fn call(&self, tool: &str, arguments: Value) -> Outcome;
+}
+
+/// Calls through a registry, as the server would.
+pub struct RegistryCaller<'a>(pub &'a Registry);
+
+#[delx_framework::async_trait]
+impl Caller for RegistryCaller<'_> {
+    async fn call(&self, tool: &str, arguments: Value) -> Outcome {
+        match self
+            .0
+            .call_tool(tool, Some(arguments), &NullContext::default())
+            .await
+        {
+            Ok(result) => Outcome::Answer {
+                text: result.text(),
+                structured: result.structured,
+            },
+            Err(CallError::Failed(error)) => Outcome::ToolError(error.to_text()),
+            Err(error @ CallError::UnknownTool(_)) => Outcome::ProtocolError(error.to_string()),
+        }
+    }
+}
 
 /// What one call produced, kept for the judgments.
 struct Call {
     tool: String,
-    outcome: Result<(Value, Option<String>), String>,
+    markdown: bool,
+    outcome: Outcome,
 }
 
 /// Runs the dynamic checks for `registration`, whose demo backend they use.
@@ -55,67 +93,84 @@ pub async fn check_dynamic(registration: &ProviderRegistration) -> Vec<CheckResu
         canaries.push(tokens.access_token.clone());
         canaries.extend(tokens.refresh_token.clone());
     }
+    let surface = Surface::from_registry(&registry);
+    let results = run_checks(&surface, &RegistryCaller(&registry), &canaries).await;
+    drop(running);
+    results
+}
 
-    let specs: Vec<ToolSpec> = registry.tools().cloned().collect();
+/// The dynamic checks over any caller. Canaries are the secrets to watch for; with
+/// none, the secret check is not applicable.
+pub async fn run_checks(
+    surface: &Surface,
+    caller: &dyn Caller,
+    canaries: &[String],
+) -> Vec<CheckResult> {
     let mut calls = Vec::new();
     let mut skipped = Vec::new();
     let mut protocol_errors = Vec::new();
-    for spec in &specs {
+    for tool in &surface.tools {
+        let name = tool.name.as_str();
         // A bad argument must come back as a tool error the model can read.
         let bogus = json!({"conformance_unknown_argument": true});
-        match registry
-            .call_tool(spec.name, Some(bogus), &NullContext::default())
-            .await
-        {
-            Err(CallError::Failed(_)) => {}
-            Err(CallError::UnknownTool(_)) => protocol_errors.push(spec.name.to_owned()),
-            Ok(_) => protocol_errors.push(format!("{} accepted an unknown argument", spec.name)),
+        match caller.call(name, bogus).await {
+            Outcome::ToolError(_) => {}
+            Outcome::ProtocolError(error) => protocol_errors.push(format!("{name}: {error}")),
+            Outcome::Answer { .. } => {
+                protocol_errors.push(format!("{name} accepted an unknown argument"))
+            }
         }
-        if spec.annotations.destructive || !spec.annotations.read_only {
-            skipped.push(format!("{} (changes state)", spec.name));
+        if tool.destructive != Some(false) || tool.read_only != Some(true) {
+            skipped.push(format!("{name} (changes state)"));
             continue;
         }
-        let Some(arguments) = minimal_arguments(&spec.input_schema) else {
-            skipped.push(format!("{} (needs values from another call)", spec.name));
+        let Some(arguments) = minimal_arguments(&tool.input_schema) else {
+            skipped.push(format!("{name} (needs values from another call)"));
             continue;
         };
-        for format in ["markdown", "json"] {
+        let formats: &[&str] = if tool.input_property("response_format").is_some() {
+            &["markdown", "json"]
+        } else {
+            &["markdown"]
+        };
+        for format in formats {
             let mut arguments = arguments.clone();
             if let Some(args) = arguments.as_object_mut()
-                && has_property(&spec.input_schema, "response_format")
+                && tool.input_property("response_format").is_some()
             {
                 args.insert("response_format".into(), json!(format));
             }
-            let outcome = registry
-                .call_tool(spec.name, Some(arguments), &NullContext::default())
-                .await
-                .map(|result| (result.structured, result.markdown))
-                .map_err(|error| error.to_string());
             calls.push(Call {
-                tool: spec.name.to_owned(),
-                outcome,
+                tool: name.to_owned(),
+                markdown: *format == "markdown",
+                outcome: caller.call(name, arguments).await,
             });
         }
     }
-    drop(running);
+    judge(&calls, &skipped, protocol_errors, canaries)
+}
 
+fn judge(
+    calls: &[Call],
+    skipped: &[String],
+    protocol_errors: Vec<String>,
+    canaries: &[String],
+) -> Vec<CheckResult> {
     let failures: Vec<String> = calls
         .iter()
-        .filter_map(|call| {
-            call.outcome
-                .as_ref()
-                .err()
-                .map(|error| format!("{}: {error}", call.tool))
+        .filter_map(|call| match &call.outcome {
+            Outcome::Answer { .. } => None,
+            Outcome::ToolError(error) | Outcome::ProtocolError(error) => {
+                Some(format!("{}: {error}", call.tool))
+            }
         })
         .collect();
     let leaks: Vec<String> = calls
         .iter()
         .filter(|call| {
             let text = match &call.outcome {
-                Ok((structured, markdown)) => {
-                    format!("{structured}{}", markdown.clone().unwrap_or_default())
-                }
-                Err(error) => error.clone(),
+                Outcome::Answer { structured, text } => format!("{structured}{text}"),
+                Outcome::ToolError(error) | Outcome::ProtocolError(error) => error.clone(),
             };
             canaries.iter().any(|canary| text.contains(canary.as_str()))
         })
@@ -124,14 +179,18 @@ pub async fn check_dynamic(registration: &ProviderRegistration) -> Vec<CheckResu
     let messy: Vec<String> = calls
         .iter()
         .filter_map(|call| match &call.outcome {
-            Ok((_, Some(markdown))) if !clean_markdown(markdown) => Some(call.tool.clone()),
+            Outcome::Answer { text, .. } if call.markdown && !clean_markdown(text) => {
+                Some(call.tool.clone())
+            }
             _ => None,
         })
         .collect();
     let raw_by_default: Vec<String> = calls
         .iter()
         .filter_map(|call| match &call.outcome {
-            Ok((structured, _)) if structured.get("privacy_mode") == Some(&json!("raw")) => {
+            Outcome::Answer { structured, .. }
+                if structured.get("privacy_mode") == Some(&json!("raw")) =>
+            {
                 Some(call.tool.clone())
             }
             _ => None,
@@ -165,7 +224,7 @@ pub async fn check_dynamic(registration: &ProviderRegistration) -> Vec<CheckResu
             Tier::AgentReady,
             "configured secrets and stored tokens never appear in a result or an error",
             if canaries.is_empty() {
-                Verdict::NotApplicable("the demo has no secret to watch for".into())
+                Verdict::NotApplicable("no secret to watch for".into())
             } else {
                 evidence(leaks)
             },
@@ -212,13 +271,6 @@ fn minimal_arguments(schema: &Map<String, Value>) -> Option<Value> {
         arguments.insert(name.to_owned(), value);
     }
     Some(Value::Object(arguments))
-}
-
-fn has_property(schema: &Map<String, Value>, name: &str) -> bool {
-    schema
-        .get("properties")
-        .and_then(|properties| properties.get(name))
-        .is_some()
 }
 
 /// No line of a pipe table, no JSON object or fenced JSON dumped as text.

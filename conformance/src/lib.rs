@@ -6,6 +6,7 @@
 //! (in process, from its [`Registry`](delx_framework::Registry)) and, later, any
 //! MCP server driven from outside.
 
+mod blackbox;
 mod check;
 mod checks;
 mod dynamic;
@@ -13,8 +14,9 @@ pub mod manifest;
 mod report;
 mod surface;
 
+pub use blackbox::check_command;
 pub use check::{CheckResult, Tier, Verdict};
-pub use dynamic::check_dynamic;
+pub use dynamic::{Caller, Outcome, check_dynamic, run_checks};
 pub use report::Report;
 pub use surface::{Surface, SurfaceTool};
 

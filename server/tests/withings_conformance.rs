@@ -67,3 +67,40 @@ fn manifests_print_and_all_needs_a_directory() {
     assert_eq!(all.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&all.stderr).contains("--write"));
 }
+
+/// From outside, over MCP on stdio, `withings-mcp demo` gets the same verdicts as
+/// the in-process run for every check both can judge.
+#[tokio::test(flavor = "multi_thread")]
+async fn black_box_and_in_process_agree_on_the_demo() {
+    use delx_withings as _;
+    let program = std::ffi::OsString::from(env!("CARGO_BIN_EXE_withings-mcp"));
+    let canary = delx_withings::fake::DEMO_CLIENT_SECRET.to_owned();
+    let outside = delx_conformance::check_command(&program, &["demo".into()], &[canary])
+        .await
+        .expect("black-box report");
+    let registration = delx_framework::ProviderRegistration::all()
+        .into_iter()
+        .find(|r| r.descriptor.id == "withings")
+        .expect("withings is linked");
+    let inside = delx_conformance::check_provider(registration)
+        .await
+        .expect("in-process report");
+    assert_eq!(
+        outside.tier,
+        Some(delx_conformance::Tier::ContextReady),
+        "{}",
+        outside.text()
+    );
+    assert_eq!(outside.checks.len(), inside.checks.len());
+    for check in &inside.checks {
+        let other = outside.result(check.id).expect("the same checks");
+        assert_eq!(
+            std::mem::discriminant(&check.verdict),
+            std::mem::discriminant(&other.verdict),
+            "{}: inside {:?}, outside {:?}",
+            check.id,
+            check.verdict,
+            other.verdict
+        );
+    }
+}
