@@ -1,0 +1,106 @@
+//! Each dynamic check fails alone when a connector misbehaves in exactly its way:
+//! a stub connector answers well except for one defect.
+
+use delx_conformance::{Caller, Outcome, Report, Surface, SurfaceTool, run_checks};
+use serde_json::{Map, Value, json};
+
+const SECRET: &str = "canary-secret-0b7e41d2";
+
+#[derive(Clone, Copy, PartialEq)]
+enum Defect {
+    None,
+    FailsToAnswer,
+    ProtocolErrorOnBadArguments,
+    LeaksSecret,
+    RawByDefault,
+    TableInMarkdown,
+}
+
+struct Stub(Defect);
+
+#[delx_framework::async_trait]
+impl Caller for Stub {
+    async fn call(&self, _tool: &str, arguments: Value) -> Outcome {
+        if arguments.get("conformance_unknown_argument").is_some() {
+            return match self.0 {
+                Defect::ProtocolErrorOnBadArguments => {
+                    Outcome::ProtocolError("-32602 invalid params".into())
+                }
+                _ => Outcome::ToolError("unknown argument".into()),
+            };
+        }
+        let markdown = arguments.get("response_format") == Some(&json!("markdown"));
+        match self.0 {
+            Defect::FailsToAnswer => Outcome::ToolError("upstream down".into()),
+            Defect::LeaksSecret => Outcome::Answer {
+                structured: json!({"privacy_mode": "structured", "token": SECRET}),
+                text: "- ok".into(),
+            },
+            Defect::RawByDefault => Outcome::Answer {
+                structured: json!({"privacy_mode": "raw", "records": []}),
+                text: "- ok".into(),
+            },
+            Defect::TableInMarkdown if markdown => Outcome::Answer {
+                structured: json!({"privacy_mode": "structured"}),
+                text: "| day | steps |\n|---|---|\n| 1 | 2 |".into(),
+            },
+            _ => Outcome::Answer {
+                structured: json!({"privacy_mode": "structured", "records": []}),
+                text: if markdown {
+                    "**Steps**\n- 1: 2".into()
+                } else {
+                    "{}".into()
+                },
+            },
+        }
+    }
+}
+
+fn surface() -> Surface {
+    let Value::Object(input) = json!({
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+            "privacy_mode": {"description": "mode", "enum": ["summary", "structured", "raw"]},
+            "response_format": {"description": "format", "enum": ["markdown", "json"]}
+        }
+    }) else {
+        unreachable!()
+    };
+    Surface {
+        tools: vec![SurfaceTool {
+            name: "acme_list_steps".into(),
+            title: Some("List steps".into()),
+            description: Some("Lists the user's daily steps over a window of days.".into()),
+            read_only: Some(true),
+            destructive: Some(false),
+            idempotent: Some(true),
+            open_world: Some(true),
+            input_schema: input,
+            output_schema: Some(Map::new()),
+        }],
+        ..Surface::default()
+    }
+}
+
+async fn report(defect: Defect) -> Report {
+    Report::new(run_checks(&surface(), &Stub(defect), &[SECRET.to_owned()]).await)
+}
+
+#[tokio::test]
+async fn each_dynamic_check_fails_alone_on_its_defect() {
+    assert!(report(Defect::None).await.failed().is_empty());
+    for (defect, id) in [
+        (Defect::FailsToAnswer, "dynamic.tools_succeed"),
+        (
+            Defect::ProtocolErrorOnBadArguments,
+            "dynamic.argument_errors_are_tool_errors",
+        ),
+        (Defect::LeaksSecret, "dynamic.no_secret_in_output"),
+        (Defect::RawByDefault, "dynamic.raw_only_on_request"),
+        (Defect::TableInMarkdown, "dynamic.markdown_is_chat_safe"),
+    ] {
+        let report = report(defect).await;
+        assert_eq!(report.failed(), [id], "{}", report.text());
+    }
+}
