@@ -147,7 +147,78 @@ pub async fn run_checks(
             });
         }
     }
-    judge(&calls, &skipped, protocol_errors, canaries)
+    let mut results = judge(&calls, &skipped, protocol_errors, canaries);
+    results.push(upstream_wins(surface, caller).await);
+    results
+}
+
+/// In `structured` mode a connector adds decoded fields to each upstream record; where
+/// a name collides, the upstream value must win, so an agent never reads an alias
+/// that contradicts the source.
+async fn upstream_wins(surface: &Surface, caller: &dyn Caller) -> CheckResult {
+    let mut compared = 0;
+    let mut problems = Vec::new();
+    for tool in &surface.tools {
+        let modes = tool
+            .input_property("privacy_mode")
+            .map(Value::to_string)
+            .unwrap_or_default();
+        if !(modes.contains("\"raw\"") && modes.contains("\"structured\"")) {
+            continue;
+        }
+        let Some(arguments) = minimal_arguments(&tool.input_schema) else {
+            continue;
+        };
+        let mut records = Vec::new();
+        for mode in ["raw", "structured"] {
+            let mut arguments = arguments.clone();
+            if let Some(args) = arguments.as_object_mut() {
+                args.insert("privacy_mode".into(), json!(mode));
+            }
+            match caller.call(&tool.name, arguments).await {
+                Outcome::Answer { structured, .. } => records.push(
+                    structured
+                        .get("records")
+                        .and_then(Value::as_array)
+                        .cloned()
+                        .unwrap_or_default(),
+                ),
+                _ => records.push(Vec::new()),
+            }
+        }
+        let (raw, structured) = (&records[0], &records[1]);
+        if raw.is_empty() || raw.len() != structured.len() {
+            continue;
+        }
+        compared += 1;
+        for (upstream, shown) in raw.iter().zip(structured) {
+            let (Some(upstream), Some(shown)) = (upstream.as_object(), shown.as_object()) else {
+                continue;
+            };
+            if let Some((key, _)) = upstream
+                .iter()
+                .find(|(key, value)| shown.get(*key) != Some(value))
+            {
+                problems.push(format!(
+                    "`{}`: structured `{key}` differs from upstream",
+                    tool.name
+                ));
+                break;
+            }
+        }
+    }
+    result(
+        "dynamic.upstream_wins",
+        Tier::AgentReady,
+        "structured records keep every upstream field as Withings or the source sent it",
+        if compared == 0 {
+            Verdict::NotApplicable(
+                "no tool returned records in both raw and structured mode".into(),
+            )
+        } else {
+            Verdict::from_problems(problems)
+        },
+    )
 }
 
 fn judge(
@@ -297,7 +368,7 @@ fn result(
     }
 }
 
-const IDS: [(&str, Tier, &str); 5] = [
+const IDS: [(&str, Tier, &str); 6] = [
     (
         "dynamic.tools_succeed",
         Tier::RegistryReady,
@@ -322,6 +393,11 @@ const IDS: [(&str, Tier, &str); 5] = [
         "dynamic.markdown_is_chat_safe",
         Tier::AgentReady,
         "chat-safe markdown",
+    ),
+    (
+        "dynamic.upstream_wins",
+        Tier::AgentReady,
+        "upstream fields win over aliases",
     ),
 ];
 

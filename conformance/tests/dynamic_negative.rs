@@ -14,6 +14,7 @@ enum Defect {
     LeaksSecret,
     RawByDefault,
     TableInMarkdown,
+    AliasOverwritesUpstream,
 }
 
 struct Stub(Defect);
@@ -30,6 +31,14 @@ impl Caller for Stub {
             };
         }
         let markdown = arguments.get("response_format") == Some(&json!("markdown"));
+        let mode = arguments.get("privacy_mode").and_then(Value::as_str);
+        if self.0 == Defect::AliasOverwritesUpstream && mode.is_some() {
+            let steps = if mode == Some("raw") { 5 } else { 6 };
+            return Outcome::Answer {
+                structured: json!({"privacy_mode": mode, "records": [{"date": "2026-01-01", "steps": steps}]}),
+                text: "{}".into(),
+            };
+        }
         match self.0 {
             Defect::FailsToAnswer => Outcome::ToolError("upstream down".into()),
             Defect::LeaksSecret => Outcome::Answer {
@@ -99,6 +108,7 @@ async fn each_dynamic_check_fails_alone_on_its_defect() {
         (Defect::LeaksSecret, "dynamic.no_secret_in_output"),
         (Defect::RawByDefault, "dynamic.raw_only_on_request"),
         (Defect::TableInMarkdown, "dynamic.markdown_is_chat_safe"),
+        (Defect::AliasOverwritesUpstream, "dynamic.upstream_wins"),
     ] {
         let report = report(defect).await;
         assert_eq!(report.failed(), [id], "{}", report.text());
