@@ -9,6 +9,7 @@ use rmcp::transport::TokioChildProcess;
 use rmcp::{RoleClient, ServiceExt};
 use serde_json::Value;
 
+use crate::check::Verdict;
 use crate::dynamic::{Caller, Outcome, run_checks};
 use crate::surface::{Surface, SurfaceTool};
 use crate::{Report, checks};
@@ -23,17 +24,41 @@ pub async fn check_command(
 ) -> Result<Report, String> {
     let mut command = tokio::process::Command::new(program);
     command.args(args);
-    let (transport, _stderr) = TokioChildProcess::builder(command)
-        .stderr(std::process::Stdio::null())
+    let (transport, stderr) = TokioChildProcess::builder(command)
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .map_err(|error| format!("cannot start {}: {error}", program.to_string_lossy()))?;
+    // The server's log: read while it runs, so a full pipe never blocks it.
+    let log = tokio::spawn(async move {
+        let mut text = String::new();
+        if let Some(mut stderr) = stderr {
+            let _ = tokio::io::AsyncReadExt::read_to_string(&mut stderr, &mut text).await;
+        }
+        text
+    });
     let client = ()
         .serve(transport)
         .await
         .map_err(|error| format!("the server did not complete the MCP handshake: {error}"))?;
     let outcome = judge(&client, canaries).await;
     let _ = client.cancel().await;
-    outcome
+    let log = tokio::time::timeout(std::time::Duration::from_secs(5), log)
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .unwrap_or_default();
+    outcome.map(|mut report| {
+        let leaked = canaries.iter().any(|canary| log.contains(canary.as_str()));
+        if leaked
+            && let Some(check) = report
+                .checks
+                .iter_mut()
+                .find(|check| check.id == "dynamic.no_secret_in_output")
+        {
+            check.verdict = Verdict::Fail("a secret appears in the server's log (stderr)".into());
+        }
+        Report::new(report.checks)
+    })
 }
 
 async fn judge(

@@ -149,7 +149,48 @@ pub async fn run_checks(
     }
     let mut results = judge(&calls, &skipped, protocol_errors, canaries);
     results.push(upstream_wins(surface, caller).await);
+    results.push(agent_manifest(surface, caller).await);
     results
+}
+
+/// The agent manifest is what an agent reads first: it must name where to start
+/// and every tool it may use.
+async fn agent_manifest(surface: &Surface, caller: &dyn Caller) -> CheckResult {
+    let verdict = match surface
+        .tools
+        .iter()
+        .find(|tool| tool.name.ends_with("_agent_manifest"))
+    {
+        None => Verdict::Fail("no `*_agent_manifest` tool".into()),
+        Some(tool) => match caller
+            .call(&tool.name, json!({"response_format": "json"}))
+            .await
+        {
+            Outcome::Answer { structured, .. } => {
+                let listed = |key: &str| {
+                    structured
+                        .get(key)
+                        .and_then(Value::as_array)
+                        .is_some_and(|items| !items.is_empty())
+                };
+                let missing: Vec<String> = ["recommended_first_calls", "standard_tools"]
+                    .into_iter()
+                    .filter(|key| !listed(key))
+                    .map(|key| format!("`{key}` is missing or empty"))
+                    .collect();
+                Verdict::from_problems(missing)
+            }
+            Outcome::ToolError(error) | Outcome::ProtocolError(error) => {
+                Verdict::Fail(format!("`{}` failed: {error}", tool.name))
+            }
+        },
+    };
+    result(
+        "dynamic.agent_manifest",
+        Tier::AgentReady,
+        "the agent manifest lists first calls and standard tools",
+        verdict,
+    )
 }
 
 /// In `structured` mode a connector adds decoded fields to each upstream record; where
@@ -368,7 +409,7 @@ fn result(
     }
 }
 
-const IDS: [(&str, Tier, &str); 6] = [
+const IDS: [(&str, Tier, &str); 7] = [
     (
         "dynamic.tools_succeed",
         Tier::RegistryReady,
@@ -398,6 +439,11 @@ const IDS: [(&str, Tier, &str); 6] = [
         "dynamic.upstream_wins",
         Tier::AgentReady,
         "upstream fields win over aliases",
+    ),
+    (
+        "dynamic.agent_manifest",
+        Tier::AgentReady,
+        "the agent manifest lists first calls and standard tools",
     ),
 ];
 

@@ -21,6 +21,7 @@ async fn withings_passes_the_dynamic_checks_against_its_demo() {
         "dynamic.raw_only_on_request",
         "dynamic.markdown_is_chat_safe",
         "dynamic.upstream_wins",
+        "dynamic.agent_manifest",
     ] {
         let result = report.result(id).unwrap_or_else(|| panic!("{id} ran"));
         assert_eq!(result.verdict, Verdict::Pass, "{id}: {}", report.text());

@@ -15,13 +15,26 @@ enum Defect {
     RawByDefault,
     TableInMarkdown,
     AliasOverwritesUpstream,
+    EmptyManifest,
 }
 
 struct Stub(Defect);
 
 #[delx_framework::async_trait]
 impl Caller for Stub {
-    async fn call(&self, _tool: &str, arguments: Value) -> Outcome {
+    async fn call(&self, tool: &str, arguments: Value) -> Outcome {
+        if tool == "acme_agent_manifest" && arguments.get("conformance_unknown_argument").is_none()
+        {
+            let first = if self.0 == Defect::EmptyManifest {
+                json!([])
+            } else {
+                json!(["acme_list_steps"])
+            };
+            return Outcome::Answer {
+                structured: json!({"recommended_first_calls": first, "standard_tools": ["acme_list_steps"]}),
+                text: "**Acme agent manifest**".into(),
+            };
+        }
         if arguments.get("conformance_unknown_argument").is_some() {
             return match self.0 {
                 Defect::ProtocolErrorOnBadArguments => {
@@ -76,18 +89,34 @@ fn surface() -> Surface {
     }) else {
         unreachable!()
     };
+    let manifest = SurfaceTool {
+        name: "acme_agent_manifest".into(),
+        title: Some("Agent manifest".into()),
+        description: Some(
+            "How an agent should use the Acme connector, first calls included.".into(),
+        ),
+        read_only: Some(true),
+        destructive: Some(false),
+        idempotent: Some(true),
+        open_world: Some(false),
+        input_schema: Map::new(),
+        output_schema: Some(Map::new()),
+    };
     Surface {
-        tools: vec![SurfaceTool {
-            name: "acme_list_steps".into(),
-            title: Some("List steps".into()),
-            description: Some("Lists the user's daily steps over a window of days.".into()),
-            read_only: Some(true),
-            destructive: Some(false),
-            idempotent: Some(true),
-            open_world: Some(true),
-            input_schema: input,
-            output_schema: Some(Map::new()),
-        }],
+        tools: vec![
+            manifest,
+            SurfaceTool {
+                name: "acme_list_steps".into(),
+                title: Some("List steps".into()),
+                description: Some("Lists the user's daily steps over a window of days.".into()),
+                read_only: Some(true),
+                destructive: Some(false),
+                idempotent: Some(true),
+                open_world: Some(true),
+                input_schema: input,
+                output_schema: Some(Map::new()),
+            },
+        ],
         ..Surface::default()
     }
 }
@@ -109,6 +138,7 @@ async fn each_dynamic_check_fails_alone_on_its_defect() {
         (Defect::RawByDefault, "dynamic.raw_only_on_request"),
         (Defect::TableInMarkdown, "dynamic.markdown_is_chat_safe"),
         (Defect::AliasOverwritesUpstream, "dynamic.upstream_wins"),
+        (Defect::EmptyManifest, "dynamic.agent_manifest"),
     ] {
         let report = report(defect).await;
         assert_eq!(report.failed(), [id], "{}", report.text());
