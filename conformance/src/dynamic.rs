@@ -147,7 +147,7 @@ pub async fn run_checks(
             });
         }
     }
-    let mut results = judge(&calls, &skipped, protocol_errors, canaries);
+    let mut results = judge(surface, &calls, &skipped, protocol_errors, canaries);
     results.push(upstream_wins(surface, caller).await);
     results.push(agent_manifest(surface, caller).await);
     results
@@ -263,6 +263,7 @@ async fn upstream_wins(surface: &Surface, caller: &dyn Caller) -> CheckResult {
 }
 
 fn judge(
+    surface: &Surface,
     calls: &[Call],
     skipped: &[String],
     protocol_errors: Vec<String>,
@@ -271,7 +272,7 @@ fn judge(
     let failures: Vec<String> = calls
         .iter()
         .filter_map(|call| match &call.outcome {
-            Outcome::Answer { .. } => None,
+            Outcome::Answer { structured, .. } => mismatch(surface, &call.tool, structured),
             Outcome::ToolError(error) | Outcome::ProtocolError(error) => {
                 Some(format!("{}: {error}", call.tool))
             }
@@ -354,6 +355,24 @@ fn judge(
             evidence(messy),
         ),
     ]
+}
+
+/// How `structured` breaks the tool's declared output schema, if it does: a client
+/// that trusts the schema would misread it.
+fn mismatch(surface: &Surface, tool: &str, structured: &Value) -> Option<String> {
+    let schema = surface.tool(tool)?.output_schema.as_ref()?;
+    let validator = jsonschema::validator_for(&Value::Object(schema.clone())).ok()?;
+    let problems: Vec<String> = validator
+        .iter_errors(structured)
+        .take(3)
+        .map(|error| error.to_string())
+        .collect();
+    (!problems.is_empty()).then(|| {
+        format!(
+            "{tool}: the result does not match its output schema: {}",
+            problems.join("; ")
+        )
+    })
 }
 
 /// Arguments for the required properties a schema alone can fill: enums, numbers,

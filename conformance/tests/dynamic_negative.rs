@@ -16,6 +16,7 @@ enum Defect {
     TableInMarkdown,
     AliasOverwritesUpstream,
     EmptyManifest,
+    ResultOffSchema,
 }
 
 struct Stub(Defect);
@@ -53,6 +54,10 @@ impl Caller for Stub {
             };
         }
         match self.0 {
+            Defect::ResultOffSchema => Outcome::Answer {
+                structured: json!({"privacy_mode": "structured", "records": "not a list"}),
+                text: "- ok".into(),
+            },
             Defect::FailsToAnswer => Outcome::ToolError("upstream down".into()),
             Defect::LeaksSecret => Outcome::Answer {
                 structured: json!({"privacy_mode": "structured", "token": SECRET}),
@@ -76,6 +81,16 @@ impl Caller for Stub {
             },
         }
     }
+}
+
+fn records_schema() -> Map<String, Value> {
+    let Value::Object(schema) = json!({
+        "type": "object",
+        "properties": {"records": {"type": "array"}, "privacy_mode": {"type": "string"}}
+    }) else {
+        unreachable!()
+    };
+    schema
 }
 
 fn surface() -> Surface {
@@ -114,7 +129,7 @@ fn surface() -> Surface {
                 idempotent: Some(true),
                 open_world: Some(true),
                 input_schema: input,
-                output_schema: Some(Map::new()),
+                output_schema: Some(records_schema()),
             },
         ],
         ..Surface::default()
@@ -139,6 +154,7 @@ async fn each_dynamic_check_fails_alone_on_its_defect() {
         (Defect::TableInMarkdown, "dynamic.markdown_is_chat_safe"),
         (Defect::AliasOverwritesUpstream, "dynamic.upstream_wins"),
         (Defect::EmptyManifest, "dynamic.agent_manifest"),
+        (Defect::ResultOffSchema, "dynamic.tools_succeed"),
     ] {
         let report = report(defect).await;
         assert_eq!(report.failed(), [id], "{}", report.text());
