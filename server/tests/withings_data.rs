@@ -6,39 +6,15 @@ use std::collections::BTreeMap;
 
 use base64::Engine;
 use delx_framework::time::{day_bounds, zone};
-use delx_withings::fake::demo::DemoAccount;
-use delx_withings::model::{local_day, local_time};
+use delx_withings::model::local_time;
 use serde_json::{Value, json};
 
 mod support;
 
-use support::withings::{Session, text};
+use support::withings::{Session, daily_weights, text};
 
 const END: &str = "2026-06-30";
 const PARIS: &str = "Europe/Paris";
-
-/// Own real weights (category 1, attribution not 1 or 4) per Paris day: the day's
-/// last weigh-in, as `(unix seconds, kg)`.
-fn daily_weights(demo: &DemoAccount, first: &str, last: &str) -> BTreeMap<String, (i64, f64)> {
-    let mut days: BTreeMap<String, (i64, f64)> = BTreeMap::new();
-    for group in &demo.measure_groups {
-        if group.category != 1 || matches!(group.attrib, 1 | 4) {
-            continue;
-        }
-        let day = local_day(group.date, demo.timezone).unwrap();
-        if day.as_str() < first || day.as_str() > last {
-            continue;
-        }
-        for measure in group.measures.iter().filter(|m| m.kind == 1) {
-            let kg = measure.value as f64 * 10f64.powi(measure.unit as i32);
-            let slot = days.entry(day.clone()).or_insert((group.date, kg));
-            if group.date >= slot.0 {
-                *slot = (group.date, kg);
-            }
-        }
-    }
-    days
-}
 
 fn close(got: &Value, want: f64) {
     let got = got

@@ -1,6 +1,6 @@
 //! The on-disk store: one sled database per cache directory.
 //!
-//! Three trees: `entries` (key → record), `index` (age-ordered key → nothing, for
+//! Three trees of the cache (the history keeps a fourth, see `history`): `entries` (key → record), `index` (age-ordered key → nothing, for
 //! eviction) and `meta` (format version and running totals). Every change to an
 //! entry updates all three in one sled transaction, so a crash never leaves the
 //! totals or the index out of step with the entries; the totals make `stats` and
@@ -75,7 +75,13 @@ impl DiskStore {
                 )));
             }
             None => {
-                let known = [DEFAULT_TREE, ENTRIES_TREE, INDEX_TREE, META_TREE];
+                let known = [
+                    DEFAULT_TREE,
+                    ENTRIES_TREE,
+                    INDEX_TREE,
+                    META_TREE,
+                    super::history::HISTORY_TREE,
+                ];
                 let unknown_tree = db
                     .tree_names()
                     .iter()
@@ -101,6 +107,11 @@ impl DiskStore {
             store.recount()?;
         }
         Ok(store)
+    }
+
+    /// The database, for the history's tree beside the cache's.
+    pub(crate) fn db(&self) -> &sled::Db {
+        &self.db
     }
 
     pub(crate) fn path(&self) -> &Path {

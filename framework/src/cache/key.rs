@@ -96,7 +96,7 @@ fn is_credential(name: &str) -> bool {
         .any(|credential| credential.eq_ignore_ascii_case(name))
 }
 
-fn push_field(bytes: &mut Vec<u8>, field: &str) {
+pub(crate) fn push_field(bytes: &mut Vec<u8>, field: &str) {
     for &byte in field.as_bytes() {
         match byte {
             SEPARATOR => bytes.extend_from_slice(&[ESCAPE, ESCAPED_SEPARATOR]),

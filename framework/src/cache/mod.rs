@@ -18,6 +18,7 @@
 mod backend;
 mod disk;
 mod error;
+mod history;
 mod key;
 mod memory;
 mod open;
@@ -44,6 +45,7 @@ use stats::Counters;
 
 pub use disk::FORMAT_VERSION;
 pub use error::CacheError;
+pub use history::{Coverage, History, Record, Upserted};
 pub use key::{CREDENTIAL_PARAMS, CacheKey};
 pub use provenance::{Provenance, collect, record};
 pub use refresh::{refresh_requested, refreshing};
@@ -114,6 +116,9 @@ pub struct Cache {
 
 struct Inner {
     store: Store,
+    /// The synced records: in the same database (sled admits one process per
+    /// database) or, when the cache is in memory, in memory too.
+    history: History,
     max_bytes: u64,
     counters: Counters,
 }
@@ -162,9 +167,18 @@ impl Cache {
     }
 
     fn with_store(store: Store, max_bytes: u64) -> Cache {
+        let history = match &store {
+            Store::Disk(disk) => History::disk(disk.db()).unwrap_or_else(|error| {
+                tracing::warn!(%error, "cannot open the local history; keeping it in memory");
+                History::memory()
+            }),
+            Store::Memory { .. } => History::memory(),
+            Store::Off => History::off(),
+        };
         Cache {
             inner: Arc::new(Inner {
                 store,
+                history,
                 max_bytes,
                 counters: Counters::default(),
             }),
@@ -246,17 +260,25 @@ impl Cache {
         }
     }
 
-    /// Removes everything stored for one account (after it disconnects); returns
-    /// how many entries went.
+    /// The local history of synced records, kept where the cache is.
+    pub fn history(&self) -> &History {
+        &self.inner.history
+    }
+
+    /// Removes everything stored for one account (after it disconnects), its
+    /// history included; returns how many cache entries went.
     pub fn purge_scope(&self, scope: &str) -> Result<usize, CacheError> {
+        self.inner.history.purge_scope(scope)?;
         match self.inner.store.backend() {
             Some(backend) => backend.remove_prefix(&key::scope_prefix(scope)),
             None => Ok(0),
         }
     }
 
-    /// Removes every entry of every account; returns how many went.
+    /// Removes every entry of every account, and the history; returns how many
+    /// cache entries went.
     pub fn clear(&self) -> Result<usize, CacheError> {
+        self.inner.history.clear()?;
         match self.inner.store.backend() {
             Some(backend) => backend.clear(),
             None => Ok(0),

@@ -40,6 +40,32 @@ pub struct CacheStatus {
     /// RFC 3339, UTC.
     pub newest_stored_at: Option<String>,
     pub note: String,
+    /// The synced local history, per domain; empty when nothing was synced.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<HistoryDomain>,
+}
+
+/// One domain of the local history: how much it holds and which range is complete.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct HistoryDomain {
+    pub domain: String,
+    pub records: u64,
+    /// RFC 3339, UTC: the complete range, and when it was last synced.
+    pub covered_from: Option<String>,
+    pub covered_to: Option<String>,
+    pub synced_at: Option<String>,
+}
+
+impl HistoryDomain {
+    pub fn new(domain: &str, records: u64, coverage: Option<crate::cache::Coverage>) -> Self {
+        Self {
+            domain: domain.to_owned(),
+            records,
+            covered_from: coverage.map(|c| rfc3339(c.start)),
+            covered_to: coverage.map(|c| rfc3339(c.end)),
+            synced_at: coverage.map(|c| rfc3339(c.synced_at)),
+        }
+    }
 }
 
 impl CacheStatus {
@@ -76,7 +102,14 @@ impl CacheStatus {
             oldest_stored_at: stats.oldest_stored_at.map(rfc3339),
             newest_stored_at: stats.newest_stored_at.map(rfc3339),
             note,
+            history: Vec::new(),
         }
+    }
+
+    /// Adds the local history's coverage, for providers that sync one.
+    pub fn with_history(mut self, history: Vec<HistoryDomain>) -> Self {
+        self.history = history;
+        self
     }
 
     pub fn markdown(&self, display_name: &str) -> String {
@@ -118,6 +151,16 @@ impl CacheStatus {
                 )
                 .field_opt("Oldest entry", self.oldest_stored_at.as_deref())
                 .field_opt("Newest entry", self.newest_stored_at.as_deref());
+        }
+        for domain in &self.history {
+            let range = match (&domain.covered_from, &domain.covered_to) {
+                (Some(from), Some(to)) => format!("complete from {from} to {to}"),
+                _ => "no complete range yet".to_owned(),
+            };
+            text = text.field(
+                &format!("History {}", domain.domain),
+                format!("{} records, {range}", domain.records),
+            );
         }
         text.line(&self.note).build()
     }

@@ -32,7 +32,7 @@ pub use audit::{
     AuditInput, EntryKind, FileCheck, Finding, PrivacyAudit, PrivacyModeInEffect, RedactionReport,
     SecretSetting, SettingSource, Severity, TransportKind, TransportReport, Watched, audit,
 };
-pub use cache::CacheStatus;
+pub use cache::{CacheStatus, HistoryDomain};
 pub use capabilities::{
     ApiBoundary, AuthSummary, Capabilities, DataCategoryEntry, PrivacyModeGuide, capabilities,
 };

@@ -14,4 +14,5 @@ pub mod model;
 pub mod prompts;
 pub mod provider;
 pub mod resources;
+pub mod sync;
 pub mod tools;

@@ -116,6 +116,11 @@ const COMMANDS: &[ProviderCommand] = &[
         run: crate::lifecycle::cache::run,
     },
     ProviderCommand {
+        name: "sync",
+        about: "Copy your Withings history to this machine (incremental after the first run)",
+        run: crate::lifecycle::sync::run,
+    },
+    ProviderCommand {
         name: "revoke",
         about: "Disconnect: revoke the grant at Withings and delete the local tokens",
         run: crate::lifecycle::revoke::run,

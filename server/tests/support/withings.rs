@@ -130,3 +130,30 @@ pub fn text(result: &CallToolResult) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// Own real weights (category 1, attribution not 1 or 4) per Paris day: the day's
+/// last weigh-in, as `(unix seconds, kg)`.
+pub fn daily_weights(
+    demo: &delx_withings::fake::demo::DemoAccount,
+    first: &str,
+    last: &str,
+) -> BTreeMap<String, (i64, f64)> {
+    let mut days: BTreeMap<String, (i64, f64)> = BTreeMap::new();
+    for group in &demo.measure_groups {
+        if group.category != 1 || matches!(group.attrib, 1 | 4) {
+            continue;
+        }
+        let day = delx_withings::model::local_day(group.date, demo.timezone).unwrap();
+        if day.as_str() < first || day.as_str() > last {
+            continue;
+        }
+        for measure in group.measures.iter().filter(|m| m.kind == 1) {
+            let kg = measure.value as f64 * 10f64.powi(measure.unit as i32);
+            let slot = days.entry(day.clone()).or_insert((group.date, kg));
+            if group.date >= slot.0 {
+                *slot = (group.date, kg);
+            }
+        }
+    }
+    days
+}

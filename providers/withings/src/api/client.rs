@@ -94,6 +94,42 @@ pub struct Listing {
     pub next_offset: Option<i64>,
 }
 
+/// One page of a paginated endpoint, taken apart.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Page {
+    pub records: Vec<Value>,
+    /// Body fields besides the records and the paging keys.
+    pub extra: Map<String, Value>,
+    pub more: bool,
+    pub next_offset: Option<i64>,
+}
+
+impl Page {
+    pub(crate) fn split(endpoint: &Endpoint, body: Value) -> Result<Page, ApiError> {
+        let records_key = endpoint.records_key.unwrap_or("series");
+        let Value::Object(mut body) = body else {
+            return Err(ApiError::Invalid(format!(
+                "{}: the body is not an object",
+                endpoint.name
+            )));
+        };
+        let records = match body.remove(records_key) {
+            Some(Value::Array(records)) => records,
+            // Withings encodes an empty map as `[]` and may omit empty lists.
+            None | Some(Value::Null) => Vec::new(),
+            Some(other) => vec![other],
+        };
+        let more = is_more(body.remove("more"));
+        let next_offset = body.remove("offset").and_then(|value| value.as_i64());
+        Ok(Page {
+            records,
+            extra: body,
+            more,
+            next_offset,
+        })
+    }
+}
+
 impl WithingsClient {
     pub fn new(settings: &Settings, options: ClientOptions) -> Result<Self, ApiError> {
         Self::with_cache(settings, options, Cache::off())
@@ -211,7 +247,7 @@ impl WithingsClient {
     }
 
     /// Calls one endpoint upstream and returns the body of a successful answer.
-    pub(super) async fn call_upstream(
+    pub(crate) async fn call_upstream(
         &self,
         endpoint: &Endpoint,
         params: &[(&str, String)],
@@ -286,14 +322,28 @@ impl WithingsClient {
     }
 
     /// Walks `more`/`offset` pages, re-sending the same parameters with each offset,
-    /// until Withings says there is no more or `max_pages` pages were read.
+    /// until Withings says there is no more or `max_pages` pages were read. For the
+    /// domains a sync keeps, a window the local history covers is answered from it
+    /// (see `sync::serve`), and one reaching past it asks Withings for the tail only.
     pub async fn list(
         &self,
         endpoint: &Endpoint,
         params: &[(&str, String)],
         max_pages: u32,
     ) -> Result<Listing, ApiError> {
-        let records_key = endpoint.records_key.unwrap_or("series");
+        if let Some(listing) = self.list_from_history(endpoint, params, max_pages).await? {
+            return Ok(listing);
+        }
+        self.list_pages(endpoint, params, max_pages).await
+    }
+
+    /// [`list`](Self::list) without the history: every page read through the cache.
+    pub(crate) async fn list_pages(
+        &self,
+        endpoint: &Endpoint,
+        params: &[(&str, String)],
+        max_pages: u32,
+    ) -> Result<Listing, ApiError> {
         let mut listing = Listing {
             records: Vec::new(),
             extra: Map::new(),
@@ -307,24 +357,11 @@ impl WithingsClient {
             if let Some(offset) = offset {
                 page_params.push(("offset", offset.to_string()));
             }
-            let body = self.call(endpoint, &page_params).await?;
+            let page = Page::split(endpoint, self.call(endpoint, &page_params).await?)?;
             listing.pages_fetched += 1;
-            let Value::Object(mut body) = body else {
-                return Err(ApiError::Invalid(format!(
-                    "{}: the body is not an object",
-                    endpoint.name
-                )));
-            };
-            match body.remove(records_key) {
-                Some(Value::Array(records)) => listing.records.extend(records),
-                // Withings encodes an empty map as `[]` and may omit empty lists.
-                None | Some(Value::Null) => {}
-                Some(other) => listing.records.push(other),
-            }
-            let more = is_more(body.remove("more"));
-            let next = body.remove("offset").and_then(|value| value.as_i64());
-            listing.extra.extend(body);
-            let next = match (more, next) {
+            listing.records.extend(page.records);
+            listing.extra.extend(page.extra);
+            let next = match (page.more, page.next_offset) {
                 (true, Some(next)) if Some(next) != offset => next,
                 (true, _) => {
                     tracing::warn!(

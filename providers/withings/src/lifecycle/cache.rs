@@ -60,7 +60,7 @@ struct Args {
 enum Action {
     /// Where the cache is, what it holds, and whether another process has it open.
     Status,
-    /// Delete every cached answer.
+    /// Delete every cached answer and the synced history.
     Clear,
 }
 
@@ -85,12 +85,19 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
         .map(|path| settings.display(path));
     match args.action {
         Action::Status => {
+            let scope = crate::api::WithingsClient::new(&settings, Default::default())
+                .ok()
+                .and_then(|client| client.cache_scope());
+            let history = scope
+                .map(|scope| crate::sync::status(cache.history(), &scope))
+                .unwrap_or_default();
             if args.json {
                 print_json(&json!({
                     "mode": cache.mode(),
                     "path": path,
                     "entries": stats.entries,
                     "size_bytes": stats.size_bytes,
+                    "history": history,
                 }));
             } else {
                 outln!("Cache: {}", describe(&cache.mode()));
@@ -98,6 +105,20 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
                     outln!("Path: {path}");
                 }
                 outln!("Entries: {} ({} bytes)", stats.entries, stats.size_bytes);
+                for domain in &history {
+                    match (&domain.covered_from, &domain.covered_to) {
+                        (Some(from), Some(to)) => outln!(
+                            "History {}: {} records, complete from {from} to {to}",
+                            domain.domain,
+                            domain.records
+                        ),
+                        _ => outln!(
+                            "History {}: {} records, no complete range yet",
+                            domain.domain,
+                            domain.records
+                        ),
+                    }
+                }
             }
             ExitCode::SUCCESS
         }

@@ -27,6 +27,7 @@ pub mod doctor;
 pub mod readiness;
 pub mod revoke;
 pub mod setup;
+pub mod sync;
 
 use std::ffi::OsString;
 use std::process::ExitCode;

@@ -27,7 +27,7 @@ impl Tool for CacheStatusTool {
     fn description(&self) -> &'static str {
         "Whether Withings answers are cached on this machine: on disk, in memory (and why) or off; \
          where; how many entries and bytes; hits, misses and stale answers served since the server \
-         started; oldest and newest entry. Use it to explain why data looks fresh or stale, or what \
+         started; oldest and newest entry; what the local history (see withings_sync) holds per domain and the range it covers. Use it to explain why data looks fresh or stale, or what \
          stays on disk. Any data tool takes `refresh: true` to skip the cache. Reads local state only."
     }
     fn annotations(&self) -> ToolAnnotations {
@@ -47,7 +47,12 @@ impl Tool for CacheStatusTool {
                 "no home directory and no {CACHE_PATH}: there is nowhere a cache could live"
             ))
         })?;
-        let status = CacheStatus::new(&stats, path, settings.home.as_deref());
+        let client = &self.0.client;
+        let history = client
+            .cache_scope()
+            .map(|scope| crate::sync::status(client.cache().history(), &scope))
+            .unwrap_or_default();
+        let status = CacheStatus::new(&stats, path, settings.home.as_deref()).with_history(history);
         Ok(respond(status, input.response_format, |status| {
             status.markdown(crate::provider::DESCRIPTOR.display_name)
         }))

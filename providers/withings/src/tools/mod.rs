@@ -20,6 +20,7 @@ mod profile;
 mod runtime;
 mod status;
 mod summary;
+mod sync;
 mod window;
 
 use std::sync::{Arc, Mutex};
@@ -76,6 +77,7 @@ pub fn all(ctx: &Arc<ToolContext>) -> Vec<Arc<dyn DynTool>> {
         Arc::new(metadata::AgentManifestTool(ctx.clone())),
         Arc::new(audit::PrivacyAuditTool(ctx.clone())),
         Arc::new(cache::CacheStatusTool(ctx.clone())),
+        Arc::new(sync::SyncTool(ctx.clone())),
         Arc::new(connection::GetAuthUrl(ctx.clone())),
         Arc::new(connection::ExchangeCode(ctx.clone())),
         Arc::new(connection::RevokeAccess(ctx.clone())),
