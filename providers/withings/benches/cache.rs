@@ -1,5 +1,6 @@
 //! What the cache buys: tool-call latency served from the cache against the same
-//! call going to a Withings that answers in 50 ms (the fake, with injected latency).
+//! call going to a Withings that answers in 50 ms (the fake, with injected latency),
+//! and how fast `withings_sync` fills the local history from it.
 //! A benchmark, not a test: it prints figures and asserts nothing.
 //!
 //! `cargo bench -p delx-withings --bench cache`
@@ -106,5 +107,31 @@ async fn main() {
         let hits = time_calls(&registry, name, &args, 200).await;
         let upstream = fake.stats().total - before;
         report(&format!("{name}: cache hit ({upstream} requests)"), hits);
+    }
+
+    let before = fake.stats().total;
+    let started = Instant::now();
+    let synced = registry
+        .call_tool(
+            "withings_sync",
+            Some(json!({"since": "2024-07-01", "full": true, "response_format": "json"})),
+            &NullContext::default(),
+        )
+        .await;
+    let elapsed = started.elapsed().as_secs_f64();
+    match synced {
+        Ok(result) => {
+            let records: u64 = result.structured["domains"]
+                .as_array()
+                .map(|domains| domains.iter().filter_map(|d| d["stored"].as_u64()).sum())
+                .unwrap_or(0);
+            println!(
+                "withings_sync, two years, 5 domains: {records} records in {elapsed:.2} s \
+                 ({:.0} records/s, {} requests)",
+                records as f64 / elapsed,
+                fake.stats().total - before
+            );
+        }
+        Err(error) => eprintln!("withings_sync failed: {error:?}"),
     }
 }
