@@ -69,3 +69,14 @@ pub struct CheckResult {
     #[serde(flatten)]
     pub verdict: Verdict,
 }
+
+impl CheckResult {
+    pub fn new(id: &'static str, tier: Tier, requirement: &'static str, verdict: Verdict) -> Self {
+        Self {
+            id,
+            tier,
+            requirement,
+            verdict,
+        }
+    }
+}

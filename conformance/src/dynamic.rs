@@ -420,12 +420,7 @@ fn result(
     requirement: &'static str,
     verdict: Verdict,
 ) -> CheckResult {
-    CheckResult {
-        id,
-        tier,
-        requirement,
-        verdict,
-    }
+    CheckResult::new(id, tier, requirement, verdict)
 }
 
 const IDS: [(&str, Tier, &str); 7] = [

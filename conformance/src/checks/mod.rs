@@ -28,10 +28,5 @@ fn result(
     requirement: &'static str,
     verdict: Verdict,
 ) -> CheckResult {
-    CheckResult {
-        id,
-        tier,
-        requirement,
-        verdict,
-    }
+    CheckResult::new(id, tier, requirement, verdict)
 }
