@@ -98,15 +98,16 @@ fn sync(args: &Args) -> Result<ExitCode, String> {
             domains: Vec::new(),
             failures: Vec::new(),
         };
+        let progress = Progress::new(DOMAINS.len());
         for domain in DOMAINS {
-            eprintln!("{}: syncing...", domain.name());
+            progress.start(domain.name());
             match sync_domain(&client, domain, &options).await {
                 Ok(done) => {
-                    eprintln!("{}", done.line());
+                    progress.done(&done.line());
                     report.domains.push(done);
                 }
                 Err(error) => {
-                    eprintln!("{}: failed: {error}", domain.name());
+                    progress.done(&format!("{}: failed: {error}", domain.name()));
                     report.failures.push(DomainFailure {
                         domain: domain.name(),
                         error: error.to_string(),
@@ -114,6 +115,7 @@ fn sync(args: &Args) -> Result<ExitCode, String> {
                 }
             }
         }
+        progress.finish();
         report
     });
     if let Err(error) = cache.flush() {
@@ -134,4 +136,49 @@ fn sync(args: &Args) -> Result<ExitCode, String> {
     } else {
         ExitCode::from(EXIT_FAILURE)
     })
+}
+
+/// A bar on a terminal; a plain line per domain anywhere else (logs, pipes, CI).
+struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    fn new(domains: usize) -> Self {
+        use std::io::IsTerminal;
+        if !std::io::stderr().is_terminal() {
+            return Self(None);
+        }
+        let bar = indicatif::ProgressBar::with_draw_target(
+            Some(domains as u64),
+            indicatif::ProgressDrawTarget::stderr(),
+        );
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{bar:24} {pos}/{len} {msg} {elapsed}")
+        {
+            bar.set_style(style);
+        }
+        Self(Some(bar))
+    }
+
+    fn start(&self, domain: &str) {
+        match &self.0 {
+            Some(bar) => bar.set_message(format!("{domain}...")),
+            None => eprintln!("{domain}: syncing..."),
+        }
+    }
+
+    fn done(&self, line: &str) {
+        match &self.0 {
+            Some(bar) => {
+                bar.println(line);
+                bar.inc(1);
+            }
+            None => eprintln!("{line}"),
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
 }
