@@ -183,11 +183,42 @@ async fn a_missing_or_wrong_token_is_unauthorized() {
 
 #[tokio::test]
 async fn an_oversized_body_is_refused() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let server = HttpServer::start(&[], &[]).await;
+    // A declared length over the limit is refused before any of the body is read.
+    // Over raw TCP, so the answer is read before the body would be written: an HTTP
+    // client writing the whole body races the server closing the connection.
+    let url = url::Url::parse(&server.mcp_url()).unwrap();
+    let address = format!("{}:{}", url.host_str().unwrap(), url.port().unwrap());
+    let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let head = format!(
+        "POST /mcp HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
+         Accept: application/json, text/event-stream\r\nContent-Length: {}\r\n\r\n",
+        2 * 1024 * 1024
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = vec![0; 64];
+    let read = tokio::time::timeout(std::time::Duration::from_secs(10), stream.read(&mut answer))
+        .await
+        .expect("the server answers without waiting for the body")
+        .unwrap();
+    let status = String::from_utf8_lossy(&answer[..read]).into_owned();
+    assert!(status.starts_with("HTTP/1.1 413"), "{status}");
+
+    // And a client that sends the whole body reads the 413 or sees the connection
+    // closed mid-upload, never a success.
     let mut body = initialize_body();
     body["params"]["padding"] = json!("x".repeat(2 * 1024 * 1024));
-    let response = post_mcp(&server.mcp_url(), &[], body.to_string()).await;
-    assert_eq!(response.status(), 413);
+    let outcome = reqwest::Client::new()
+        .post(server.mcp_url())
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
+        .body(body.to_string())
+        .send()
+        .await;
+    if let Ok(response) = outcome {
+        assert_eq!(response.status(), 413);
+    }
 }
 
 #[tokio::test]
