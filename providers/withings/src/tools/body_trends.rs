@@ -15,7 +15,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::format::number;
+use super::format::{mean, number, round};
 use super::window::{ListInput, Resolved, Window};
 use super::{ToolContext, respond};
 use crate::api::endpoints::GETMEAS;
@@ -307,12 +307,12 @@ fn trend(kind: MeasureType, values: &[Daily], timezone: &str) -> TypeTrend {
         count: values.len(),
         first: values.first().map(day_value),
         last: values.last().map(day_value),
-        change: stats.change.map(round3),
+        change: stats.change.map(|v| round(v, 3)),
         min: stats.min.map(day_value),
         max: stats.max.map(day_value),
-        average_7d: stats.average_7d.map(round3),
-        average_30d: stats.average_30d.map(round3),
-        slope_per_week: stats.slope_per_week.map(round3),
+        average_7d: stats.average_7d.map(|v| round(v, 3)),
+        average_30d: stats.average_30d.map(|v| round(v, 3)),
+        slope_per_week: stats.slope_per_week.map(|v| round(v, 3)),
         summary,
     }
 }
@@ -385,14 +385,6 @@ fn slope_per_day(values: &[Daily]) -> Option<f64> {
 
 fn days_between(from: Date, to: Date) -> i64 {
     to.duration_since(from).as_secs().div_euclid(86_400)
-}
-
-fn mean(values: &[f64]) -> Option<f64> {
-    (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
-}
-
-fn round3(value: f64) -> f64 {
-    (value * 1000.0).round() / 1000.0
 }
 
 fn with_unit(value: f64, unit: &str) -> String {

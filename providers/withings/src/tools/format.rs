@@ -1,4 +1,4 @@
-//! Small text helpers shared by the tools' markdown and records.
+//! Small helpers for numbers and text shared by the tools' records and markdown.
 
 use serde_json::{Value, json};
 
@@ -30,6 +30,17 @@ pub fn hours_minutes(seconds: f64) -> String {
     } else {
         format!("{minutes} min")
     }
+}
+
+/// `value` rounded to `decimals` decimals.
+pub fn round(value: f64, decimals: i32) -> f64 {
+    let scale = 10f64.powi(decimals);
+    (value * scale).round() / scale
+}
+
+/// The mean; `None` over nothing, so a missing value is never averaged as zero.
+pub fn mean(values: &[f64]) -> Option<f64> {
+    (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
 }
 
 #[cfg(test)]

@@ -4,7 +4,8 @@
 use delx_framework::schemars::{self, JsonSchema};
 use serde::Serialize;
 
-use super::day::{DayStats, round};
+use super::day::DayStats;
+use crate::tools::format::{mean, round};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 pub struct WindowStats {
@@ -56,10 +57,6 @@ pub struct WindowStats {
     pub avg_systolic_mmhg: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub avg_diastolic_mmhg: Option<f64>,
-}
-
-fn mean(values: &[f64]) -> Option<f64> {
-    (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
 }
 
 fn collect(days: &[DayStats], field: impl Fn(&DayStats) -> Option<f64>) -> Vec<f64> {

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::fetch::Fetched;
 use crate::model::{MeasureType, local_day, local_time};
+use crate::tools::format::round;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 pub struct DayStats {
@@ -87,11 +88,6 @@ impl DayStats {
 /// `seconds` as minutes with one decimal.
 pub fn minutes(seconds: f64) -> f64 {
     round(seconds / 60.0, 1)
-}
-
-pub fn round(value: f64, decimals: i32) -> f64 {
-    let scale = 10f64.powi(decimals);
-    (value * scale).round() / scale
 }
 
 /// The days of `range`, oldest first, filled from what was fetched.

@@ -7,7 +7,8 @@ use delx_framework::schemars::{self, JsonSchema};
 use serde::Serialize;
 
 use super::aggregate::{Delta, WindowStats, delta_pct};
-use super::day::{DayStats, round};
+use super::day::DayStats;
+use crate::tools::format::round;
 
 /// Sleep below this many minutes a night on average is short.
 const SHORT_SLEEP_MINUTES: f64 = 390.0;
