@@ -33,6 +33,7 @@ pub mod result;
 pub mod schema;
 pub mod time;
 pub mod tool;
+pub mod updates;
 
 pub use async_trait::async_trait;
 pub use inventory;
@@ -42,11 +43,12 @@ pub use auth::{TokenStore, TokenStoreError, TokenUpdate, Tokens};
 pub use config::{
     ConfigError, ConfigFileStatus, ConfigKey, ConfigSource, LayeredConfig, ValueSource,
 };
-pub use context::{CallContext, LogLevel, NullContext};
+pub use context::{CallContext, ClientRequestError, Elicitation, ElicitationAction, LogLevel, NullContext};
 pub use error::{ErrorKind, ToolError};
 pub use privacy::{PrivacyMode, Redactor};
 pub use prompt::{
-    Prompt, PromptArgs, PromptArgument, PromptMessage, PromptReply, PromptRole, PromptSpec,
+    Prompt, PromptArgs, PromptArgument, PromptContent, PromptMessage, PromptReply, PromptRole,
+    PromptSpec,
 };
 pub use provider::{
     AuthModel, BuildContext, Demo, DemoSpec, Distribution, Provider, ProviderCommand,
@@ -55,7 +57,8 @@ pub use provider::{
 pub use registry::{CallError, CompleteError, PromptError, ReadError, Registry, RegistryError};
 pub use render::ResponseFormat;
 pub use resource::{
-    Resource, ResourceContent, ResourceSpec, ResourceSpecUri, UriTemplate, UriVars,
+    EmbeddedResource, Resource, ResourceContent, ResourceSpec, ResourceSpecUri, UriTemplate,
+    UriVars,
 };
-pub use result::{Image, ResourceLink, ToolOutput, ToolResult};
+pub use result::{Audio, Image, Media, ResourceLink, ToolOutput, ToolResult};
 pub use tool::{DynTool, NoInput, Tool, ToolAnnotations, ToolSpec};

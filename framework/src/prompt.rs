@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 
 use crate::error::ToolError;
+use crate::resource::EmbeddedResource;
+use crate::result::Image;
 
 /// One named argument of a prompt.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,17 +31,35 @@ pub enum PromptRole {
     Assistant,
 }
 
+/// What one message of a prompt carries.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PromptContent {
+    Text(String),
+    Image(Image),
+    /// A document handed to the model with the URI it is known by.
+    Resource(EmbeddedResource),
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct PromptMessage {
     pub role: PromptRole,
-    pub text: String,
+    pub content: PromptContent,
 }
 
 impl PromptMessage {
     pub fn user(text: impl Into<String>) -> Self {
-        Self {
-            role: PromptRole::User,
-            text: text.into(),
+        Self::new(PromptRole::User, PromptContent::Text(text.into()))
+    }
+
+    pub fn new(role: PromptRole, content: PromptContent) -> Self {
+        Self { role, content }
+    }
+
+    /// The text of a text message.
+    pub fn text(&self) -> Option<&str> {
+        match &self.content {
+            PromptContent::Text(text) => Some(text),
+            _ => None,
         }
     }
 }

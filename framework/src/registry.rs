@@ -16,7 +16,7 @@ use crate::context::CallContext;
 use crate::error::ToolError;
 use crate::local_files::json_type;
 use crate::privacy::Redactor;
-use crate::prompt::{Prompt, PromptArgs, PromptReply, PromptSpec};
+use crate::prompt::{Prompt, PromptArgs, PromptContent, PromptReply, PromptSpec};
 use crate::provider::{BuildContext, Provider, ProviderDescriptor, ProviderRegistration};
 use crate::resource::{Resource, ResourceContent, ResourceSpec, ResourceSpecUri, UriVars};
 use crate::result::ToolResult;
@@ -300,6 +300,9 @@ impl Registry {
             Ok(mut result) => {
                 self.redactor.redact_value(&mut result.structured);
                 result.markdown = result.markdown.map(|text| self.redactor.redact_str(&text));
+                for embedded in &mut result.resources {
+                    self.redact_content(&mut embedded.content);
+                }
                 if provenance.cached > 0 {
                     result.markdown = result
                         .markdown
@@ -412,7 +415,11 @@ impl Registry {
             .await
             .map_err(|error| PromptError::Failed(self.redact_error(error)))?;
         for message in &mut reply.messages {
-            message.text = self.redactor.redact_str(&message.text);
+            match &mut message.content {
+                PromptContent::Text(text) => *text = self.redactor.redact_str(text),
+                PromptContent::Resource(embedded) => self.redact_content(&mut embedded.content),
+                PromptContent::Image(_) => {}
+            }
         }
         Ok(reply)
     }
@@ -437,18 +444,35 @@ impl Registry {
         let (resource, vars) = self
             .find_resource(uri)
             .ok_or_else(|| ReadError::NotFound(uri.to_owned()))?;
-        let content = resource
+        let mut content = resource
             .resource
             .read(uri, &vars)
             .await
             .map_err(|error| ReadError::Failed(self.redact_error(error)))?;
-        Ok(match content {
-            ResourceContent::Text { mime_type, text } => ResourceContent::Text {
-                mime_type,
-                text: self.redactor.redact_str(&text),
-            },
-            blob @ ResourceContent::Blob { .. } => blob,
-        })
+        self.redact_content(&mut content);
+        Ok(content)
+    }
+
+    fn redact_content(&self, content: &mut ResourceContent) {
+        if let ResourceContent::Text { text, .. } = content {
+            *text = self.redactor.redact_str(text);
+        }
+    }
+
+    /// Checks that `uri` names a resource (static, or matching a template) before
+    /// a client subscribes to it: a subscription to nothing would never fire.
+    pub fn check_subscription(&self, uri: &str) -> Result<(), ReadError> {
+        self.find_resource(uri)
+            .map(|_| ())
+            .ok_or_else(|| ReadError::NotFound(uri.to_owned()))
+    }
+
+    /// The provider whose new data changes what `uri` reads; `None` when nothing
+    /// but a new binary changes it (or there is no such resource).
+    pub fn data_source(&self, uri: &str) -> Option<&'static str> {
+        self.find_resource(uri)
+            .filter(|(resource, _)| resource.spec.follows_data)
+            .map(|(resource, _)| resource.provider)
     }
 
     fn find_resource(&self, uri: &str) -> Option<(&RegisteredResource, UriVars)> {

@@ -20,6 +20,11 @@ pub struct ResourceSpec {
     pub title: &'static str,
     pub description: &'static str,
     pub mime_type: &'static str,
+    /// Whether the content changes when the provider's data does (a summary, the
+    /// latest measure) rather than only with the binary (a catalogue). Subscribers
+    /// to such a resource are told when its provider announces new data
+    /// ([`crate::updates`]).
+    pub follows_data: bool,
 }
 
 /// What a read returns.
@@ -27,6 +32,14 @@ pub struct ResourceSpec {
 pub enum ResourceContent {
     Text { mime_type: String, text: String },
     Blob { mime_type: String, data: Vec<u8> },
+}
+
+/// A resource's content carried inside a tool result or a prompt, with the URI it
+/// is known by.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmbeddedResource {
+    pub uri: String,
+    pub content: ResourceContent,
 }
 
 /// Template variables by name, as matched from the URI.

@@ -1,19 +1,28 @@
 //! What a successful call returns.
 //!
 //! A result is always structured JSON (it matches the tool's output schema) plus,
-//! optionally, a short markdown rendering for the human reading the chat, images
-//! (charts) and links to resources instead of inlining big payloads.
+//! optionally, a short markdown rendering for the human reading the chat, media
+//! (charts, sound), embedded resources and links to resources instead of inlining
+//! big payloads.
 
 use serde::Serialize;
 use serde_json::Value;
 
-/// An image to show beside the answer.
+use crate::resource::EmbeddedResource;
+
+/// Bytes of a known type to show or play beside the answer.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Image {
+pub struct Media {
     pub mime_type: String,
     /// Raw bytes; the server encodes them for the wire.
     pub data: Vec<u8>,
 }
+
+/// An image (a chart) to show beside the answer.
+pub type Image = Media;
+
+/// A sound to play beside the answer.
+pub type Audio = Media;
 
 /// A pointer to a resource the client can read later.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,6 +39,10 @@ pub struct ToolOutput<T> {
     pub data: T,
     pub markdown: Option<String>,
     pub images: Vec<Image>,
+    pub audio: Vec<Audio>,
+    /// Resources inlined in the answer, for content a client should keep as a
+    /// document rather than read as chat text.
+    pub resources: Vec<EmbeddedResource>,
     pub links: Vec<ResourceLink>,
 }
 
@@ -39,6 +52,8 @@ impl<T> ToolOutput<T> {
             data,
             markdown: None,
             images: Vec::new(),
+            audio: Vec::new(),
+            resources: Vec::new(),
             links: Vec::new(),
         }
     }
@@ -50,6 +65,16 @@ impl<T> ToolOutput<T> {
 
     pub fn with_image(mut self, image: Image) -> Self {
         self.images.push(image);
+        self
+    }
+
+    pub fn with_audio(mut self, audio: Audio) -> Self {
+        self.audio.push(audio);
+        self
+    }
+
+    pub fn with_resource(mut self, resource: EmbeddedResource) -> Self {
+        self.resources.push(resource);
         self
     }
 
@@ -71,6 +96,8 @@ pub struct ToolResult {
     pub structured: Value,
     pub markdown: Option<String>,
     pub images: Vec<Image>,
+    pub audio: Vec<Audio>,
+    pub resources: Vec<EmbeddedResource>,
     pub links: Vec<ResourceLink>,
     /// Set when the answer used cached data: front ends put it in the result's
     /// metadata, so a client can tell a live answer from a stored one.
@@ -85,6 +112,8 @@ impl ToolResult {
             structured: serde_json::to_value(output.data)?,
             markdown: output.markdown,
             images: output.images,
+            audio: output.audio,
+            resources: output.resources,
             links: output.links,
             provenance: None,
         })

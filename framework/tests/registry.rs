@@ -351,7 +351,7 @@ async fn prompts_check_their_arguments_and_are_redacted() {
         .await
         .expect("prompt");
     assert_eq!(
-        reply.messages[0].text,
+        reply.messages[0].text().unwrap_or_default(),
         "Hello Ann, your secret is [REDACTED]"
     );
 }

@@ -364,6 +364,7 @@ impl Resource for About {
             title: "About the spine provider",
             description: "What this example provider is for.",
             mime_type: "text/markdown",
+            follows_data: false,
         }
     }
 
@@ -391,6 +392,7 @@ impl Resource for Day {
             title: "One day",
             description: "A small JSON document for one date (YYYY-MM-DD).",
             mime_type: "application/json",
+            follows_data: false,
         }
     }
 

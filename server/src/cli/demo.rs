@@ -11,9 +11,8 @@ use anyhow::Context;
 use delx_framework::{BuildContext, NullContext, ProviderRegistration, Registry, Transport};
 
 use super::DemoArgs;
+use super::serve::serve;
 use crate::App;
-use crate::mcp::McpServer;
-use crate::transport::stdio;
 
 pub(super) async fn run(app: App, args: DemoArgs) -> anyhow::Result<ExitCode> {
     let registrations = ProviderRegistration::all();
@@ -40,12 +39,9 @@ pub(super) async fn run(app: App, args: DemoArgs) -> anyhow::Result<ExitCode> {
     if guards.is_empty() {
         anyhow::bail!("no provider in this binary has a demo account");
     }
-    let mut ctx = base.with_env(env);
-    if !args.print {
-        ctx = ctx.with_transport(Transport::Stdio);
-    }
-    let registry = Registry::from_registrations(registrations, &ctx)?;
+    let ctx = base.with_env(env);
     if args.print {
+        let registry = Registry::from_registrations(registrations, &ctx)?;
         for (tool, arguments) in showcase {
             let arguments = serde_json::from_str(arguments)
                 .with_context(|| format!("demo arguments of {tool}"))?;
@@ -56,11 +52,19 @@ pub(super) async fn run(app: App, args: DemoArgs) -> anyhow::Result<ExitCode> {
             outln!("## {tool}\n\n{}\n", result.text());
         }
     } else {
-        eprintln!(
-            "{} demo: serving MCP on stdio with the built-in demo account",
-            app.name
-        );
-        stdio::serve(McpServer::new(app, registry)).await?;
+        if !args.transport.http {
+            eprintln!(
+                "{} demo: serving MCP on stdio with the built-in demo account",
+                app.name
+            );
+        }
+        serve(app, args.transport, " demo", |transport: Transport| {
+            Ok(Registry::from_registrations(
+                registrations,
+                &ctx.with_transport(transport),
+            )?)
+        })
+        .await?;
     }
     drop(guards);
     Ok(ExitCode::SUCCESS)

@@ -50,7 +50,8 @@ enum Command {
     Serve(ServeArgs),
     /// Run one tool through the same validation as an MCP call; print its JSON result.
     Call(CallArgs),
-    /// Run on the built-in demo account: no account, no network. Serves MCP on stdio.
+    /// Run on the built-in demo account: no account, no network. Serves MCP on stdio,
+    /// or streamable HTTP with `--http`.
     Demo(DemoArgs),
     /// Check the linked providers against the Delx Wellness quality standard.
     Conformance(ConformanceArgs),
@@ -88,12 +89,21 @@ struct ConformanceArgs {
 #[derive(Debug, clap::Args)]
 struct DemoArgs {
     /// Print a few showcase tool results instead of serving MCP.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "http")]
     print: bool,
+    #[command(flatten)]
+    transport: TransportArgs,
 }
 
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Default, clap::Args)]
 struct ServeArgs {
+    #[command(flatten)]
+    transport: TransportArgs,
+}
+
+/// How the server is reached; shared by `serve` and `demo`.
+#[derive(Debug, Default, clap::Args)]
+struct TransportArgs {
     /// Serve streamable HTTP at /mcp instead of stdio.
     #[arg(long)]
     http: bool,
@@ -112,19 +122,6 @@ struct ServeArgs {
     /// Another Host name to accept besides loopback (repeatable).
     #[arg(long = "allow-host", requires = "http")]
     allow_hosts: Vec<String>,
-}
-
-impl Default for ServeArgs {
-    /// What a bare `withings-mcp` does: stdio, as MCP clients launch it.
-    fn default() -> Self {
-        Self {
-            http: false,
-            host: None,
-            port: None,
-            token: None,
-            allow_hosts: Vec::new(),
-        }
-    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -167,6 +164,7 @@ pub fn run(app: App) -> ExitCode {
         Err(error) => return fail(app, &format!("cannot start the async runtime: {error}")),
     };
     let outcome = runtime.block_on(async {
+        // A bare command serves stdio, as MCP clients launch it.
         match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
             Command::Serve(args) => serve::run(app, args).await,
             Command::Call(args) => call::run(app, args).await,

@@ -7,7 +7,7 @@ use anyhow::Context;
 use delx_framework::{BuildContext, Registry, Transport};
 use tokio_util::sync::CancellationToken;
 
-use super::ServeArgs;
+use super::{ServeArgs, TransportArgs};
 use crate::App;
 use crate::mcp::McpServer;
 use crate::transport::{http, stdio};
@@ -16,12 +16,28 @@ use crate::transport::{http, stdio};
 const DEFAULT_PORT: u16 = 3333;
 
 pub(super) async fn run(app: App, args: ServeArgs) -> anyhow::Result<ExitCode> {
-    let http_requested =
-        args.http || env(app, "TRANSPORT").is_some_and(|transport| transport == "http");
-    if !http_requested {
-        let server = McpServer::new(app, registry_served_over(Transport::Stdio)?);
-        stdio::serve(server).await?;
-        return Ok(ExitCode::SUCCESS);
+    let mut transport = args.transport;
+    transport.http |= env(app, "TRANSPORT").is_some_and(|transport| transport == "http");
+    serve(app, transport, "", |transport| {
+        let ctx = BuildContext::from_process().with_transport(transport);
+        Ok(Registry::from_inventory(&ctx)?)
+    })
+    .await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Serves the registry `build` makes, told how it is served, over stdio or HTTP.
+/// `what` qualifies the HTTP startup line on stderr (" demo", say); over stdio
+/// nothing is printed.
+pub(super) async fn serve(
+    app: App,
+    args: TransportArgs,
+    what: &str,
+    build: impl FnOnce(Transport) -> anyhow::Result<Registry>,
+) -> anyhow::Result<()> {
+    if !args.http {
+        stdio::serve(McpServer::new(app, build(Transport::Stdio)?)).await?;
+        return Ok(());
     }
     let host = match args.host {
         Some(host) => host,
@@ -53,7 +69,7 @@ pub(super) async fn run(app: App, args: ServeArgs) -> anyhow::Result<ExitCode> {
         bind: bound.local_addr(),
         token_required: options.token.is_some(),
     };
-    let server = McpServer::new(app, registry_served_over(transport)?);
+    let server = McpServer::new(app, build(transport)?);
     let shutdown = CancellationToken::new();
     let on_signal = shutdown.clone();
     tokio::spawn(async move {
@@ -62,18 +78,12 @@ pub(super) async fn run(app: App, args: ServeArgs) -> anyhow::Result<ExitCode> {
         }
     });
     eprintln!(
-        "{} listening on http://{}/mcp",
+        "{}{what} listening on http://{}/mcp",
         app.name,
         bound.local_addr()
     );
     http::serve(server, bound, &options, shutdown).await?;
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Builds every linked provider, telling each how it is served.
-fn registry_served_over(transport: Transport) -> anyhow::Result<Registry> {
-    let ctx = BuildContext::from_process().with_transport(transport);
-    Ok(Registry::from_inventory(&ctx)?)
+    Ok(())
 }
 
 /// One of the server's own variables, with empty meaning unset.

@@ -1,14 +1,20 @@
-//! The framework's `CallContext` over an rmcp request: progress, logs, cancellation.
+//! The framework's `CallContext` over an rmcp request: progress, logs,
+//! cancellation, and the questions a tool asks the client (sampling, elicitation).
 
-#![allow(deprecated)] // MCP logging: deprecated in 2026-07-28, current in 2025-11-25.
+// MCP logging and sampling: deprecated in 2026-07-28, current in 2025-11-25.
+#![allow(deprecated)]
 
 use std::sync::Arc;
 
-use delx_framework::{CallContext, LogLevel, async_trait};
+use delx_framework::{
+    CallContext, ClientRequestError, Elicitation, ElicitationAction, LogLevel, async_trait,
+};
 use rmcp::RoleServer;
 use rmcp::model::{
-    LoggingLevel, LoggingMessageNotificationParam, ProgressNotificationParam, ProgressToken,
+    CreateMessageRequestParams, ElicitRequestParams, ElicitationSchema, LoggingLevel,
+    LoggingMessageNotificationParam, ProgressNotificationParam, ProgressToken, SamplingMessage,
 };
+use serde_json::{Map, Value};
 use rmcp::service::{Peer, RequestContext};
 use tokio_util::sync::CancellationToken;
 
@@ -79,6 +85,71 @@ impl CallContext for McpCallContext {
 
     fn cancellation(&self) -> &CancellationToken {
         &self.cancellation
+    }
+
+    async fn sample(&self, prompt: &str, max_tokens: u32) -> Result<String, ClientRequestError> {
+        let declared = self
+            .peer
+            .peer_info()
+            .is_some_and(|client| client.capabilities.sampling.is_some());
+        if !declared {
+            return Err(ClientRequestError::Unsupported("sampling"));
+        }
+        let prompt = self.shared.registry.redactor().redact_str(prompt);
+        let params =
+            CreateMessageRequestParams::new(vec![SamplingMessage::user_text(prompt)], max_tokens);
+        let reply = self
+            .peer
+            .create_message(params)
+            .await
+            .map_err(|error| ClientRequestError::Failed(error.to_string()))?;
+        let text: Vec<String> = reply
+            .message
+            .content
+            .into_vec()
+            .iter()
+            .filter_map(|block| block.as_text().map(|text| text.text.clone()))
+            .collect();
+        Ok(text.join("\n"))
+    }
+
+    async fn elicit(
+        &self,
+        message: &str,
+        schema: &Map<String, Value>,
+    ) -> Result<Elicitation, ClientRequestError> {
+        let declared = self
+            .peer
+            .peer_info()
+            .is_some_and(|client| client.capabilities.elicitation.is_some());
+        if !declared {
+            return Err(ClientRequestError::Unsupported("elicitation"));
+        }
+        let requested_schema: ElicitationSchema =
+            serde_json::from_value(Value::Object(schema.clone())).map_err(|error| {
+                ClientRequestError::Invalid(format!("not an elicitation schema: {error}"))
+            })?;
+        let params = ElicitRequestParams::FormElicitationParams {
+            meta: None,
+            message: self.shared.registry.redactor().redact_str(message),
+            requested_schema,
+        };
+        let reply = self
+            .peer
+            .create_elicitation(params)
+            .await
+            .map_err(|error| ClientRequestError::Failed(error.to_string()))?;
+        let action = match reply.action {
+            rmcp::model::ElicitationAction::Accept => ElicitationAction::Accept,
+            rmcp::model::ElicitationAction::Decline => ElicitationAction::Decline,
+            // Cancel, and any action a later protocol adds: nothing was agreed to.
+            _ => ElicitationAction::Cancel,
+        };
+        let content = match (action, reply.content) {
+            (ElicitationAction::Accept, Some(Value::Object(fields))) => Some(fields),
+            _ => None,
+        };
+        Ok(Elicitation { action, content })
     }
 }
 

@@ -7,9 +7,11 @@
 #![allow(deprecated)]
 
 mod completion;
+mod content;
 mod context;
 mod prompts;
 mod resources;
+mod subscriptions;
 mod tools;
 
 use std::sync::{Arc, Mutex};
@@ -20,12 +22,13 @@ use rmcp::model::{
     GetPromptRequestParams, GetPromptResponse, Implementation, ListPromptsResult,
     ListResourceTemplatesResult, ListResourcesResult, ListToolsResult, LoggingLevel,
     PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse, ServerCapabilities,
-    ServerConfig, SetLevelRequestParams,
+    ServerConfig, SetLevelRequestParams, SubscribeRequestParams, UnsubscribeRequestParams,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
 
 use crate::App;
+use subscriptions::Subscriptions;
 
 /// What every session shares: the registry and the advertised lists, built once.
 struct Shared {
@@ -35,13 +38,15 @@ struct Shared {
     instructions: String,
 }
 
-/// One MCP session's handler. Clone it per session: the log level is per session.
+/// One MCP session's handler. Make one per session with [`McpServer::new_session`]:
+/// the log level and the subscriptions are per session.
 #[derive(Clone)]
 pub struct McpServer {
     shared: Arc<Shared>,
     /// The level a 2025-era client chose with `logging/setLevel`; `None` means the
     /// client never asked for logs, so none are sent.
     session_log_level: Arc<Mutex<Option<LoggingLevel>>>,
+    subscriptions: Arc<Subscriptions>,
 }
 
 impl McpServer {
@@ -56,6 +61,7 @@ impl McpServer {
                 instructions,
             }),
             session_log_level: Arc::new(Mutex::new(None)),
+            subscriptions: Arc::default(),
         }
     }
 
@@ -64,6 +70,7 @@ impl McpServer {
         Self {
             shared: Arc::clone(&self.shared),
             session_log_level: Arc::new(Mutex::new(None)),
+            subscriptions: Arc::default(),
         }
     }
 
@@ -112,6 +119,7 @@ impl ServerHandler for McpServer {
             .enable_tools()
             .enable_prompts()
             .enable_resources()
+            .enable_resources_subscribe()
             .enable_completions()
             .enable_logging()
             .build();
@@ -206,6 +214,24 @@ impl ServerHandler for McpServer {
         _context: RequestContext<RoleServer>,
     ) -> Result<CompleteResult, McpError> {
         completion::complete(self.registry(), request).await
+    }
+
+    async fn subscribe(
+        &self,
+        request: SubscribeRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<(), McpError> {
+        self.subscriptions
+            .subscribe(&self.shared, request.uri, context.peer)
+    }
+
+    async fn unsubscribe(
+        &self,
+        request: UnsubscribeRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<(), McpError> {
+        self.subscriptions.unsubscribe(&request.uri);
+        Ok(())
     }
 
     async fn set_level(

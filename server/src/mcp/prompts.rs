@@ -1,11 +1,14 @@
 //! prompts/list and prompts/get.
 
 use delx_framework::registry::PromptError;
-use delx_framework::{PromptRole, Registry};
+use delx_framework::{PromptContent, PromptRole, Registry};
 use rmcp::ErrorData as McpError;
 use rmcp::model::{
-    GetPromptRequestParams, GetPromptResult, Prompt, PromptArgument, PromptMessage, Role,
+    ContentBlock, GetPromptRequestParams, GetPromptResult, Prompt, PromptArgument, PromptMessage,
+    Role,
 };
+
+use super::content;
 
 pub(super) fn list(registry: &Registry) -> Vec<Prompt> {
     registry
@@ -56,7 +59,12 @@ pub(super) async fn get(
                 PromptRole::User => Role::User,
                 PromptRole::Assistant => Role::Assistant,
             };
-            PromptMessage::new_text(role, message.text)
+            let block = match message.content {
+                PromptContent::Text(text) => ContentBlock::text(text),
+                PromptContent::Image(image) => content::image(&image),
+                PromptContent::Resource(embedded) => content::embedded(embedded),
+            };
+            PromptMessage::new(role, block)
         })
         .collect();
     let mut result = GetPromptResult::new(messages);

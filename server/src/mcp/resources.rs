@@ -1,10 +1,9 @@
 //! resources/list, resources/templates/list and resources/read.
 
-use base64::Engine;
 use delx_framework::registry::ReadError;
-use delx_framework::{ErrorKind, Registry, ResourceContent, ResourceSpecUri};
+use delx_framework::{ErrorKind, Registry, ResourceSpecUri};
 use rmcp::ErrorData as McpError;
-use rmcp::model::{ReadResourceResult, Resource, ResourceContents, ResourceTemplate};
+use rmcp::model::{ReadResourceResult, Resource, ResourceTemplate};
 
 pub(super) fn list(registry: &Registry) -> Vec<Resource> {
     registry
@@ -50,14 +49,7 @@ pub(super) async fn read(registry: &Registry, uri: &str) -> Result<ReadResourceR
             }
             ReadError::Failed(error) => McpError::internal_error(error.to_text(), None),
         })?;
-    let contents = match content {
-        ResourceContent::Text { mime_type, text } => {
-            ResourceContents::text(text, uri).with_mime_type(mime_type)
-        }
-        ResourceContent::Blob { mime_type, data } => {
-            ResourceContents::blob(base64::engine::general_purpose::STANDARD.encode(data), uri)
-                .with_mime_type(mime_type)
-        }
-    };
-    Ok(ReadResourceResult::new(vec![contents]))
+    Ok(ReadResourceResult::new(vec![super::content::contents(
+        uri, content,
+    )]))
 }

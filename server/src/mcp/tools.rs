@@ -1,6 +1,5 @@
 //! tools/list and tools/call.
 
-use base64::Engine;
 use delx_framework::registry::CallError;
 use delx_framework::{ToolError, ToolResult, ToolSpec};
 use rmcp::model::{
@@ -12,6 +11,7 @@ use rmcp::{ErrorData as McpError, RoleServer};
 use serde_json::Value;
 
 use super::McpServer;
+use super::content;
 use super::context::McpCallContext;
 
 pub(super) fn to_mcp_tool(spec: &ToolSpec) -> rmcp::model::Tool {
@@ -56,11 +56,10 @@ pub(super) async fn call(
 }
 
 fn success(result: ToolResult) -> CallToolResult {
-    let mut content = vec![ContentBlock::text(result.text())];
-    for image in &result.images {
-        let data = base64::engine::general_purpose::STANDARD.encode(&image.data);
-        content.push(ContentBlock::image(data, image.mime_type.clone()));
-    }
+    let mut blocks = vec![ContentBlock::text(result.text())];
+    blocks.extend(result.images.iter().map(content::image));
+    blocks.extend(result.audio.iter().map(content::audio));
+    blocks.extend(result.resources.into_iter().map(content::embedded));
     for link in result.links {
         let mut resource = Resource::new(link.uri, link.name);
         if let Some(description) = link.description {
@@ -69,9 +68,9 @@ fn success(result: ToolResult) -> CallToolResult {
         if let Some(mime_type) = link.mime_type {
             resource = resource.with_mime_type(mime_type);
         }
-        content.push(ContentBlock::resource_link(resource));
+        blocks.push(ContentBlock::resource_link(resource));
     }
-    let mut call_result = CallToolResult::success(content);
+    let mut call_result = CallToolResult::success(blocks);
     call_result.structured_content = Some(result.structured);
     if let Some(provenance) = result.provenance
         && let Ok(value) = serde_json::to_value(provenance)

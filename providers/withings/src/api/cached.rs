@@ -5,10 +5,12 @@
 //! reached. Entries are keyed by account, endpoint and canonical parameters, so two
 //! accounts never mix and no token ever enters a key. Every answer served from the
 //! cache is reported to the call's provenance, which the server turns into result
-//! metadata.
+//! metadata. A fresh answer that differs from the one it replaces is announced as
+//! new data, so subscribers to the data resources hear of it.
 
 use delx_framework::auth::unix_now;
 use delx_framework::cache::{self, CacheKey, CacheMode, Lookup};
+use delx_framework::updates;
 use serde_json::Value;
 
 use super::client::WithingsClient;
@@ -46,6 +48,9 @@ impl WithingsClient {
         match self.call_upstream(endpoint, params).await {
             Ok(body) => {
                 cache.store(&key, &body, unix_now());
+                if fallback.is_some_and(|entry| !same_answer(&entry.value, &body)) {
+                    updates::announce(crate::provider::DESCRIPTOR.id);
+                }
                 Ok(body)
             }
             Err(error) if unreachable(&error) => match fallback {
@@ -62,6 +67,20 @@ impl WithingsClient {
             },
             Err(error) => Err(error),
         }
+    }
+}
+
+/// Whether two bodies of one request say the same thing. The body-level
+/// `updatetime` is when Withings answered, not when the data changed.
+fn same_answer(stored: &Value, fresh: &Value) -> bool {
+    match (stored, fresh) {
+        (Value::Object(stored), Value::Object(fresh)) => {
+            stored.len() == fresh.len()
+                && stored
+                    .iter()
+                    .all(|(name, value)| name == "updatetime" || fresh.get(name) == Some(value))
+        }
+        _ => stored == fresh,
     }
 }
 

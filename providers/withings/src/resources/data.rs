@@ -161,6 +161,7 @@ impl Resource for DataResource {
             title,
             description,
             mime_type,
+            follows_data: true,
         }
     }
 

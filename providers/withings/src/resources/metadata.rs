@@ -28,6 +28,7 @@ impl Resource for CapabilitiesResource {
             description: "What the connector can read, through which tools, what it leaves out, \
                           and how to start; the withings_capabilities tool's data as JSON.",
             mime_type: JSON,
+            follows_data: false,
         }
     }
 
@@ -48,6 +49,7 @@ impl Resource for AgentManifestResource {
             description: "How to install the connector in any MCP client and how an agent should \
                           use it, as markdown; withings_agent_manifest tailors it to one client.",
             mime_type: MARKDOWN,
+            follows_data: false,
         }
     }
 
@@ -71,6 +73,7 @@ impl Resource for InventoryResource {
             description: "Which Withings data the connector reads and through which tool, with \
                           counts; the withings_data_inventory tool's data as JSON.",
             mime_type: JSON,
+            follows_data: false,
         }
     }
 

@@ -7,6 +7,7 @@
 
 use delx_framework::auth::unix_now;
 use delx_framework::cache::{CacheError, Coverage, History, Record, Upserted};
+use delx_framework::updates;
 use delx_framework::schemars::{self, JsonSchema};
 use jiff::ToSpan;
 use jiff::civil::Date;
@@ -220,6 +221,9 @@ pub async fn sync_domain(
         notes.push((EXTRA_NOTE, extra_note));
     }
     history.set_coverage(&scope, name, &coverage, &notes)?;
+    if upserted.added + upserted.updated > 0 {
+        updates::announce(crate::provider::DESCRIPTOR.id);
+    }
     Ok(DomainReport {
         domain: name,
         mode,
