@@ -43,7 +43,9 @@ pub use auth::{TokenStore, TokenStoreError, TokenUpdate, Tokens};
 pub use config::{
     ConfigError, ConfigFileStatus, ConfigKey, ConfigSource, LayeredConfig, ValueSource,
 };
-pub use context::{CallContext, ClientRequestError, Elicitation, ElicitationAction, LogLevel, NullContext};
+pub use context::{
+    CallContext, ClientRequestError, Elicitation, ElicitationAction, LogLevel, NullContext,
+};
 pub use error::{ErrorKind, ToolError};
 pub use privacy::{PrivacyMode, Redactor};
 pub use prompt::{

@@ -14,8 +14,8 @@ use rmcp::model::{
     CreateMessageRequestParams, ElicitRequestParams, ElicitationSchema, LoggingLevel,
     LoggingMessageNotificationParam, ProgressNotificationParam, ProgressToken, SamplingMessage,
 };
-use serde_json::{Map, Value};
 use rmcp::service::{Peer, RequestContext};
+use serde_json::{Map, Value};
 use tokio_util::sync::CancellationToken;
 
 use super::{McpServer, Shared};

@@ -82,7 +82,7 @@ pub fn show(output: &std::process::Output) -> String {
     )
 }
 
-/// A spine server serving HTTP on a free loopback port.
+/// A server serving HTTP on a free loopback port.
 pub struct HttpServer {
     pub child: Child,
     pub base: String,
@@ -95,13 +95,29 @@ impl HttpServer {
         let mut command = spine_command(home.path());
         command
             .args(["serve", "--http", "--port", "0"])
-            .args(extra_args)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
+            .args(extra_args);
         for (key, value) in envs {
             command.env(key, value);
         }
-        let mut child = command.spawn().expect("spawn spine-server");
+        Self::spawn(command, home).await
+    }
+
+    /// `withings-mcp demo` over HTTP on a free loopback port, in a clean environment.
+    pub async fn withings_demo() -> Self {
+        let home = tempfile::tempdir().expect("temp home");
+        let mut command = Command::new(env!("CARGO_BIN_EXE_withings-mcp"));
+        command
+            .env_clear()
+            .env("HOME", home.path())
+            .args(["demo", "--http", "--port", "0"])
+            .kill_on_drop(true);
+        Self::spawn(command, home).await
+    }
+
+    /// Runs `command` (an HTTP serve) until it prints where it listens.
+    async fn spawn(mut command: Command, home: tempfile::TempDir) -> Self {
+        command.stdout(Stdio::null()).stderr(Stdio::piped());
+        let mut child = command.spawn().expect("spawn the server");
         let stderr = child.stderr.take().expect("stderr is piped");
         let mut lines = BufReader::new(stderr).lines();
         let base = tokio::time::timeout(Duration::from_secs(20), async {
@@ -110,10 +126,10 @@ impl HttpServer {
                     return rest.trim_end_matches("/mcp").to_owned();
                 }
             }
-            panic!("spine-server exited before listening");
+            panic!("the server exited before listening");
         })
         .await
-        .expect("spine-server did not start listening in time");
+        .expect("the server did not start listening in time");
         // Keep draining stderr so the server never blocks on a full pipe.
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
         Self {

@@ -95,3 +95,24 @@ fn unreachable(error: &ApiError) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::same_answer;
+
+    #[test]
+    fn only_the_answer_time_may_differ() {
+        let stored =
+            json!({"updatetime": 1, "timezone": "Europe/Paris", "measuregrps": [{"grpid": 1}]});
+        let later =
+            json!({"updatetime": 2, "timezone": "Europe/Paris", "measuregrps": [{"grpid": 1}]});
+        let new_measure = json!({"updatetime": 2, "timezone": "Europe/Paris", "measuregrps": [{"grpid": 1}, {"grpid": 2}]});
+        let without_time = json!({"timezone": "Europe/Paris", "measuregrps": [{"grpid": 1}]});
+        assert!(same_answer(&stored, &later));
+        assert!(!same_answer(&stored, &new_measure));
+        assert!(!same_answer(&stored, &without_time), "a field went away");
+        assert!(!same_answer(&json!([1]), &json!([2])));
+    }
+}

@@ -7,7 +7,6 @@
 
 use delx_framework::auth::unix_now;
 use delx_framework::cache::{CacheError, Coverage, History, Record, Upserted};
-use delx_framework::updates;
 use delx_framework::schemars::{self, JsonSchema};
 use jiff::ToSpan;
 use jiff::civil::Date;
@@ -76,6 +75,13 @@ pub struct SyncReport {
 }
 
 impl SyncReport {
+    /// Whether the history gained or changed any record.
+    pub fn changed(&self) -> bool {
+        self.domains
+            .iter()
+            .any(|domain| domain.upserted.added + domain.upserted.updated > 0)
+    }
+
     /// One line per domain, for a terminal or a chat.
     pub fn lines(&self) -> Vec<String> {
         let mut lines: Vec<String> = self.domains.iter().map(DomainReport::line).collect();
@@ -221,9 +227,6 @@ pub async fn sync_domain(
         notes.push((EXTRA_NOTE, extra_note));
     }
     history.set_coverage(&scope, name, &coverage, &notes)?;
-    if upserted.added + upserted.updated > 0 {
-        updates::announce(crate::provider::DESCRIPTOR.id);
-    }
     Ok(DomainReport {
         domain: name,
         mode,

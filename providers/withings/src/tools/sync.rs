@@ -119,6 +119,10 @@ impl Tool for SyncTool {
             }
         }
         ctx.progress(total, Some(total), Some("done")).await;
+        if report.changed() {
+            // Once per sync, not per domain: one "read again" is all a subscriber needs.
+            delx_framework::updates::announce(crate::provider::DESCRIPTOR.id);
+        }
         Ok(respond(report, input.response_format, markdown))
     }
 }

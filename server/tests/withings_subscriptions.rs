@@ -1,0 +1,207 @@
+//! Resource subscriptions through a real rmcp client over streamable HTTP, against
+//! `withings-mcp demo --http`: updates arrive for subscribed data resources when
+//! new data lands (a sync that stored records), not for metadata resources, not
+//! after unsubscribing, and not when a sync changed nothing.
+
+#![allow(deprecated)] // resources/subscribe: legacy in 2026-07-28, current in 2025-11-25.
+
+mod support;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use jiff::ToSpan;
+use rmcp::model::{
+    CallToolRequestParams, ErrorCode, ResourceUpdatedNotificationParam, SubscribeRequestParams,
+    UnsubscribeRequestParams,
+};
+use rmcp::service::{NotificationContext, RunningService, ServiceError};
+use rmcp::transport::StreamableHttpClientTransport;
+use rmcp::{ClientHandler, RoleClient, ServiceExt};
+use serde_json::{Value, json};
+use tokio::sync::Notify;
+
+use support::HttpServer;
+
+const DAILY: &str = "withings://summary/daily";
+const SLEEP: &str = "withings://latest/sleep";
+const CAPABILITIES: &str = "withings://capabilities";
+
+/// A client that records every `notifications/resources/updated`.
+#[derive(Clone, Default)]
+struct Recorder {
+    updated: Arc<Mutex<Vec<String>>>,
+    arrived: Arc<Notify>,
+}
+
+impl ClientHandler for Recorder {
+    async fn on_resource_updated(
+        &self,
+        params: ResourceUpdatedNotificationParam,
+        _context: NotificationContext<RoleClient>,
+    ) {
+        self.updated.lock().unwrap().push(params.uri);
+        self.arrived.notify_waiters();
+    }
+}
+
+impl Recorder {
+    fn count(&self, uri: &str) -> usize {
+        self.updated
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|seen| *seen == uri)
+            .count()
+    }
+
+    /// Waits until `uri` has been updated `times` times.
+    async fn wait_for(&self, uri: &str, times: usize) {
+        let waited = tokio::time::timeout(Duration::from_secs(20), async {
+            loop {
+                let arrived = self.arrived.notified();
+                if self.count(uri) >= times {
+                    return;
+                }
+                arrived.await;
+            }
+        })
+        .await;
+        assert!(
+            waited.is_ok(),
+            "{uri} was not updated {times} time(s); seen: {:?}",
+            self.updated.lock().unwrap()
+        );
+    }
+}
+
+async fn sync(client: &RunningService<RoleClient, Recorder>, arguments: Value) -> Value {
+    let Value::Object(arguments) = arguments else {
+        panic!("arguments must be an object")
+    };
+    let result = client
+        .call_tool(CallToolRequestParams::new("withings_sync").with_arguments(arguments))
+        .await
+        .expect("tools/call");
+    assert_eq!(result.is_error, Some(false), "{result:?}");
+    result.structured_content.expect("structured content")
+}
+
+fn days_ago(days: i64) -> String {
+    (jiff::Zoned::now().date() - days.days()).to_string()
+}
+
+fn changed(report: &Value) -> u64 {
+    report["domains"]
+        .as_array()
+        .expect("domains")
+        .iter()
+        .map(|domain| domain["added"].as_u64().unwrap() + domain["updated"].as_u64().unwrap())
+        .sum()
+}
+
+#[tokio::test]
+async fn subscribers_hear_of_new_data_until_they_unsubscribe() {
+    let server = HttpServer::withings_demo().await;
+    let recorder = Recorder::default();
+    let client = recorder
+        .clone()
+        .serve(StreamableHttpClientTransport::from_uri(server.mcp_url()))
+        .await
+        .expect("initialize");
+    let capabilities = client
+        .peer_info()
+        .expect("server info")
+        .capabilities
+        .clone();
+    let resources = capabilities.resources.expect("resources capability");
+    assert_eq!(resources.subscribe, Some(true), "subscribe is declared");
+
+    for uri in [DAILY, SLEEP, CAPABILITIES] {
+        client
+            .subscribe(SubscribeRequestParams::new(uri))
+            .await
+            .unwrap_or_else(|error| panic!("subscribe {uri}: {error}"));
+    }
+
+    // New data: the first sync stores records.
+    let first = sync(
+        &client,
+        json!({"since": days_ago(10), "response_format": "json"}),
+    )
+    .await;
+    assert!(
+        changed(&first) > 0,
+        "the first sync stores records: {first}"
+    );
+    recorder.wait_for(DAILY, 1).await;
+    recorder.wait_for(SLEEP, 1).await;
+
+    // Nothing new: the same window again changes nothing, so nobody is told.
+    let again = sync(
+        &client,
+        json!({"since": days_ago(10), "full": true, "response_format": "json"}),
+    )
+    .await;
+    assert_eq!(
+        changed(&again),
+        0,
+        "a second sync finds nothing new: {again}"
+    );
+
+    client
+        .unsubscribe(UnsubscribeRequestParams::new(SLEEP))
+        .await
+        .expect("unsubscribe");
+    // New data again: older days come in.
+    let older = sync(
+        &client,
+        json!({"since": days_ago(40), "response_format": "json"}),
+    )
+    .await;
+    assert!(changed(&older) > 0, "older days are new records: {older}");
+    recorder.wait_for(DAILY, 2).await;
+
+    // The sync that changed nothing sent nothing (else DAILY would be ahead), the
+    // unsubscribed resource heard only of the first sync, and a metadata resource
+    // never changes with data.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(recorder.count(DAILY), 2);
+    assert_eq!(recorder.count(SLEEP), 1);
+    assert_eq!(recorder.count(CAPABILITIES), 0);
+    client.cancel().await.expect("close");
+}
+
+#[tokio::test]
+async fn subscribing_to_nothing_is_refused_and_unsubscribing_is_forgiving() {
+    let server = HttpServer::withings_demo().await;
+    let client = Recorder::default()
+        .serve(StreamableHttpClientTransport::from_uri(server.mcp_url()))
+        .await
+        .expect("initialize");
+    let error = client
+        .subscribe(SubscribeRequestParams::new("withings://nowhere"))
+        .await
+        .expect_err("no such resource");
+    let ServiceError::McpError(error) = error else {
+        panic!("expected an MCP error, got {error:?}")
+    };
+    assert_eq!(error.code, ErrorCode::RESOURCE_NOT_FOUND);
+    assert!(
+        error.message.contains("withings://nowhere"),
+        "{}",
+        error.message
+    );
+
+    // A template match is a resource too.
+    client
+        .subscribe(SubscribeRequestParams::new("withings://sleep/2026-01-02"))
+        .await
+        .expect("a URI of a template");
+    // Unsubscribing from what was never subscribed leaves the wish satisfied.
+    client
+        .unsubscribe(UnsubscribeRequestParams::new(DAILY))
+        .await
+        .expect("unsubscribe without a subscription");
+    client.cancel().await.expect("close");
+}
