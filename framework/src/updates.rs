@@ -35,8 +35,11 @@ pub fn announce(provider: &'static str) {
     tracing::debug!(provider, "data changed");
 }
 
+/// Hears announcements; a `Lagged` error means some were missed.
+pub type Receiver = broadcast::Receiver<DataChanged>;
+
 /// A receiver of every announcement made from now on.
-pub fn listen() -> broadcast::Receiver<DataChanged> {
+pub fn listen() -> Receiver {
     feed().subscribe()
 }
 

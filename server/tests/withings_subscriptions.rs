@@ -1,7 +1,9 @@
-//! Resource subscriptions through a real rmcp client over streamable HTTP, against
-//! `withings-mcp demo --http`: updates arrive for subscribed data resources when
-//! new data lands (a sync that stored records), not for metadata resources, not
-//! after unsubscribing, and not when a sync changed nothing.
+//! Resource subscriptions through a real rmcp client against `withings-mcp demo`:
+//! over streamable HTTP with 2025 `resources/subscribe`, updates arrive for
+//! subscribed data resources when new data lands (a sync that stored records), not
+//! for metadata resources, not after unsubscribing, and not when a sync changed
+//! nothing; over stdio with the 2026-07-28 `subscriptions/listen`, the same
+//! updates arrive on the listen request.
 
 #![allow(deprecated)] // resources/subscribe: legacy in 2026-07-28, current in 2025-11-25.
 
@@ -12,12 +14,12 @@ use std::time::Duration;
 
 use jiff::ToSpan;
 use rmcp::model::{
-    CallToolRequestParams, ErrorCode, ResourceUpdatedNotificationParam, SubscribeRequestParams,
-    UnsubscribeRequestParams,
+    CallToolRequestParams, ErrorCode, ProtocolVersion, ResourceUpdatedNotificationParam,
+    ServerNotification, SubscribeRequestParams, SubscriptionFilter, UnsubscribeRequestParams,
 };
 use rmcp::service::{NotificationContext, RunningService, ServiceError};
-use rmcp::transport::StreamableHttpClientTransport;
-use rmcp::{ClientHandler, RoleClient, ServiceExt};
+use rmcp::transport::{StreamableHttpClientTransport, TokioChildProcess};
+use rmcp::{ClientHandler, ClientLifecycleMode, ClientServiceExt, RoleClient, ServiceExt};
 use serde_json::{Value, json};
 use tokio::sync::Notify;
 
@@ -75,7 +77,7 @@ impl Recorder {
     }
 }
 
-async fn sync(client: &RunningService<RoleClient, Recorder>, arguments: Value) -> Value {
+async fn sync<H: ClientHandler>(client: &RunningService<RoleClient, H>, arguments: Value) -> Value {
     let Value::Object(arguments) = arguments else {
         panic!("arguments must be an object")
     };
@@ -203,5 +205,59 @@ async fn subscribing_to_nothing_is_refused_and_unsubscribing_is_forgiving() {
         .unsubscribe(UnsubscribeRequestParams::new(DAILY))
         .await
         .expect("unsubscribe without a subscription");
+    client.cancel().await.expect("close");
+}
+
+#[tokio::test]
+async fn a_2026_client_listens_for_updates_of_the_resources_that_exist() {
+    let home = tempfile::tempdir().expect("temp home");
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_withings-mcp"));
+    command.env_clear().env("HOME", home.path()).arg("demo");
+    let (transport, _) = TokioChildProcess::builder(command)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn withings-mcp demo");
+    let client = ()
+        .serve_with_lifecycle(
+            transport,
+            ClientLifecycleMode::Discover {
+                preferred_versions: vec![ProtocolVersion::V_2026_07_28],
+            },
+        )
+        .await
+        .expect("discover");
+    let mut subscription = client
+        .listen(
+            SubscriptionFilter::builder()
+                .resource_subscription(DAILY)
+                .resource_subscription("withings://nowhere")
+                .build(),
+        )
+        .await
+        .expect("listen");
+    assert_eq!(
+        subscription
+            .acknowledged()
+            .resource_subscriptions
+            .as_deref(),
+        Some([DAILY.to_owned()].as_slice()),
+        "only resources that exist are accepted"
+    );
+
+    let report = sync(
+        &client,
+        json!({"since": days_ago(10), "response_format": "json"}),
+    )
+    .await;
+    assert!(changed(&report) > 0, "{report}");
+    let notification = tokio::time::timeout(Duration::from_secs(20), subscription.next())
+        .await
+        .expect("an update in time")
+        .expect("a live subscription")
+        .expect("a notification");
+    let ServerNotification::ResourceUpdatedNotification(update) = notification else {
+        panic!("expected a resource update, got {notification:?}")
+    };
+    assert_eq!(update.params.uri, DAILY);
     client.cancel().await.expect("close");
 }
