@@ -275,10 +275,19 @@ impl Tool for Fixed {
                     ctx,
                     "Please confirm or change these values.",
                     defaults_schema(),
+                    "Elicitation completed",
                 )
                 .await?
             }
-            Kind::ElicitEnums => elicit(ctx, "Please pick some options.", enums_schema()).await?,
+            Kind::ElicitEnums => {
+                elicit(
+                    ctx,
+                    "Please pick some options.",
+                    enums_schema(),
+                    "Elicitation completed",
+                )
+                .await?
+            }
         })
     }
 }
@@ -340,10 +349,12 @@ fn enums_schema() -> Map<String, Value> {
 }
 
 /// Asks the client; its refusal (no elicitation support) is the tool's error.
+/// The answer is reported after `said`.
 async fn elicit(
     ctx: &dyn CallContext,
     message: &str,
     schema: Map<String, Value>,
+    said: &str,
 ) -> Result<ToolOutput<Done>, ToolError> {
     let answer = ctx
         .elicit(message, &schema)
@@ -352,7 +363,7 @@ async fn elicit(
     let action = serde_json::to_value(answer.action).unwrap_or(Value::Null);
     let content = Value::Object(answer.content.unwrap_or_default());
     Ok(done(format!(
-        "Elicitation completed: action={}, content={content}",
+        "{said}: action={}, content={content}",
         action.as_str().unwrap_or("unknown")
     )))
 }
@@ -437,16 +448,7 @@ impl Tool for Elicitation {
             },
             "required": ["username", "email"]
         }));
-        let answer = ctx
-            .elicit(&input.message, &schema)
-            .await
-            .map_err(|error| ToolError::user_action_required(error.to_string()))?;
-        let action = serde_json::to_value(answer.action).unwrap_or(Value::Null);
-        let content = Value::Object(answer.content.unwrap_or_default());
-        Ok(done(format!(
-            "User response: action={}, content={content}",
-            action.as_str().unwrap_or("unknown")
-        )))
+        elicit(ctx, &input.message, schema, "User response").await
     }
 }
 
