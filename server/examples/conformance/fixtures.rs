@@ -6,11 +6,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use delx_framework::{
-    AuthModel, BuildContext, CallContext, DynTool, EmbeddedResource, LogLevel, Media, Prompt,
-    PromptArgs, PromptArgument, PromptContent, PromptMessage, PromptReply, PromptRole, PromptSpec,
-    Provider, ProviderDescriptor, ProviderRegistration, Resource, ResourceContent, ResourceSpec,
-    ResourceSpecUri, Tool, ToolAnnotations, ToolError, ToolOutput, ToolResult, ToolSpec,
-    UriTemplate, UriVars, async_trait, inventory,
+    AuthModel, BuildContext, CallContext, DynTool, EmbeddedResource, LogLevel, Media, NoInput,
+    Prompt, PromptArgs, PromptArgument, PromptContent, PromptMessage, PromptReply, PromptRole,
+    PromptSpec, Provider, ProviderDescriptor, ProviderRegistration, Resource, ResourceContent,
+    ResourceSpec, ResourceSpecUri, Tool, ToolAnnotations, ToolError, ToolOutput, ToolResult,
+    ToolSpec, UriTemplate, UriVars, async_trait, inventory,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -102,9 +102,10 @@ fn png() -> Media {
         let mut encoder = png::Encoder::new(&mut data, 2, 2);
         encoder.set_color(png::ColorType::Rgb);
         encoder.set_depth(png::BitDepth::Eight);
-        if let Ok(mut writer) = encoder.write_header() {
-            let _ = writer.write_image_data(&[255, 0, 0].repeat(4));
-        }
+        let mut writer = encoder.write_header().expect("a fixed PNG header encodes");
+        writer
+            .write_image_data(&[255, 0, 0].repeat(4))
+            .expect("four fixed pixels encode");
     }
     Media {
         mime_type: "image/png".into(),
@@ -176,13 +177,9 @@ enum Kind {
 
 struct Fixed(Kind);
 
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-struct NoArguments {}
-
 #[async_trait]
 impl Tool for Fixed {
-    type Input = NoArguments;
+    type Input = NoInput;
     type Output = Done;
 
     fn name(&self) -> &'static str {
@@ -224,7 +221,7 @@ impl Tool for Fixed {
 
     async fn call(
         &self,
-        _input: NoArguments,
+        _input: NoInput,
         ctx: &dyn CallContext,
     ) -> Result<ToolOutput<Done>, ToolError> {
         let pause = || tokio::time::sleep(Duration::from_millis(50));
@@ -255,7 +252,8 @@ impl Tool for Fixed {
             Kind::Error => {
                 return Err(ToolError::internal(
                     "This tool intentionally returns an error for testing",
-                ));
+                )
+                .with_next_step("None: this fixture always fails."));
             }
             Kind::Progress => {
                 for (step, done_so_far) in [0.0, 50.0, 100.0].into_iter().enumerate() {
