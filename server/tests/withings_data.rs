@@ -253,7 +253,7 @@ async fn body_trends_match_the_own_daily_weights_in_one_request() {
     let session = Session::authorized_until(END).await;
     let demo = session.fake.demo();
     let (first, last) = ("2026-04-02", END);
-    let want = daily_weights(demo, first, last);
+    let want = daily_weights(&demo, first, last);
     assert!(want.len() > 20, "the demo weighs in most days");
 
     session.fake.reset_stats();
@@ -338,7 +338,7 @@ async fn body_trends_match_the_own_daily_weights_in_one_request() {
     assert_eq!(years["truncated"], false);
     assert_eq!(
         years["trends"][0]["count"],
-        daily_weights(demo, "2024-07-01", END).len()
+        daily_weights(&demo, "2024-07-01", END).len()
     );
 }
 
@@ -378,7 +378,7 @@ async fn charts_are_pngs_of_the_declared_size_with_the_same_points() {
         "{summary}"
     );
     let data = weight.structured_content.unwrap();
-    let want = daily_weights(demo, "2026-06-01", END);
+    let want = daily_weights(&demo, "2026-06-01", END);
     let points = data["points"].as_array().unwrap();
     assert_eq!(points.len(), want.len());
     for point in points {

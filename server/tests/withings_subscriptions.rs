@@ -2,8 +2,10 @@
 //! over streamable HTTP with 2025 `resources/subscribe`, updates arrive for
 //! subscribed data resources when new data lands (a sync that stored records), not
 //! for metadata resources, not after unsubscribing, and not when a sync changed
-//! nothing; over stdio with the 2026-07-28 `subscriptions/listen`, the same
-//! updates arrive on the listen request.
+//! nothing; over stdio, a refresh that brings new data (a weigh-in on the fake's
+//! scale) updates subscribers and a refresh that brings none does not; with the
+//! 2026-07-28 `subscriptions/listen`, the same updates arrive on the listen
+//! request.
 
 #![allow(deprecated)] // resources/subscribe: legacy in 2026-07-28, current in 2025-11-25.
 
@@ -23,7 +25,9 @@ use rmcp::{ClientHandler, ClientLifecycleMode, ClientServiceExt, RoleClient, Ser
 use serde_json::{Value, json};
 use tokio::sync::Notify;
 
+use delx_withings::fake::{FakeConfig, FakeServer};
 use support::HttpServer;
+use support::withings::{ALL_SCOPES, Session, fake_env, store_tokens};
 
 const DAILY: &str = "withings://summary/daily";
 const SLEEP: &str = "withings://latest/sleep";
@@ -260,4 +264,54 @@ async fn a_2026_client_listens_for_updates_of_the_resources_that_exist() {
     };
     assert_eq!(update.params.uri, DAILY);
     client.cancel().await.expect("close");
+}
+
+/// Over the demo account ending now, with the fake in this process so the test
+/// can make new data arrive: a weigh-in on the scale.
+#[tokio::test]
+async fn a_refresh_that_brings_new_data_updates_subscribers_and_one_that_does_not_stays_quiet() {
+    let fake = FakeServer::start(FakeConfig::default())
+        .await
+        .expect("fake");
+    let home = tempfile::tempdir().expect("temp home");
+    store_tokens(&fake, home.path(), ALL_SCOPES);
+    let env = fake_env(&fake);
+    let recorder = Recorder::default();
+    let session = Session::spawn_with(recorder.clone(), fake, home, env).await;
+    for uri in [DAILY, CAPABILITIES] {
+        session
+            .client
+            .subscribe(SubscribeRequestParams::new(uri))
+            .await
+            .unwrap_or_else(|error| panic!("subscribe {uri}: {error}"));
+    }
+    let window = |refresh: bool| json!({"after": days_ago(3), "refresh": refresh, "response_format": "json"});
+    let weights = |data: &Value| data["records"].as_array().map_or(0, Vec::len);
+
+    // The first answer replaces nothing; the refreshed one is the same answer.
+    let first = session
+        .ok("withings_list_body_measures", window(false))
+        .await;
+    let same = session
+        .ok("withings_list_body_measures", window(true))
+        .await;
+    assert_eq!(weights(&first), weights(&same), "{same}");
+
+    // The person steps on the scale; the next refresh brings the new weigh-in.
+    assert!(!first["records"].to_string().contains("79.4"), "{first}");
+    session.fake.weigh_in(79.4).expect("a weigh-in");
+    let fresh = session
+        .ok("withings_list_body_measures", window(true))
+        .await;
+    assert_eq!(weights(&fresh), weights(&first) + 1, "{fresh}");
+    assert!(
+        fresh["records"].to_string().contains("79.4"),
+        "the new weigh-in is in the answer: {fresh}"
+    );
+    recorder.wait_for(DAILY, 1).await;
+
+    // Only that refresh was news, and metadata never follows data.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(recorder.count(DAILY), 1, "{:?}", recorder.updated);
+    assert_eq!(recorder.count(CAPABILITIES), 0);
 }

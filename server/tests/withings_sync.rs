@@ -61,7 +61,7 @@ async fn a_synced_range_is_answered_locally_with_the_same_numbers() {
     let meta = result.meta.as_ref().and_then(|m| m.0.get("delx/cache"));
     assert!(meta.is_some(), "the answer says it came from local data");
     let data = result.structured_content.unwrap();
-    let want = daily_weights(session.fake.demo(), SINCE, END);
+    let want = daily_weights(&session.fake.demo(), SINCE, END);
     let weight = &data["trends"][0];
     assert_eq!(weight["count"], want.len(), "{weight}");
     let (first_day, (_, first_kg)) = want.first_key_value().unwrap();

@@ -1198,3 +1198,84 @@ async fn refresh_with_a_signature_and_repeated_requests() {
     server.clock().advance(Duration::from_secs(10));
     assert_eq!(devices(&server, &access).await["status"], 0);
 }
+
+#[tokio::test]
+async fn a_weigh_in_is_new_data_for_this_server_only() {
+    let neighbour = server().await;
+    let server = server().await;
+    let access = server.issue_tokens(ALL_SCOPES).access_token;
+    let getmeas = [("action", "getmeas")];
+    let before = call(&server, "measure", &getmeas, Some(&access)).await;
+    let newest_before = before["body"]["measuregrps"][0]["grpid"].as_i64().unwrap();
+    let generated = server.demo().measure_groups.len();
+
+    // Over the control route, as a test in another process would.
+    let base = server.api_base_url();
+    let asked = server.clock().now();
+    let weighed: Value = http()
+        .post(format!("{base}/__weigh_in"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form(&[("kg", "81.25")]))
+        .send()
+        .await
+        .expect("weigh in")
+        .json()
+        .await
+        .expect("json");
+    let grpid = weighed["grpid"].as_i64().expect("grpid");
+    let date = weighed["date"].as_i64().expect("date");
+    assert!(grpid > newest_before, "a new group has the largest id");
+    assert!(
+        (asked..=server.clock().now()).contains(&date),
+        "weighed in now, by the fake's clock"
+    );
+
+    let after = call(&server, "measure", &getmeas, Some(&access)).await;
+    let newest = &after["body"]["measuregrps"][0];
+    assert_eq!(newest["grpid"], grpid, "newest first: {newest}");
+    assert_eq!(newest["category"], 1);
+    assert_eq!(newest["attrib"], 0);
+    assert_eq!(newest["measures"][0]["type"], 1);
+    assert_eq!(newest["measures"][0]["value"], 81_250);
+    assert_eq!(newest["measures"][0]["unit"], -3);
+    assert!(
+        newest["deviceid"].is_string(),
+        "the scale took it: {newest}"
+    );
+    assert_eq!(after["body"]["updatetime"], date, "the account changed now");
+    assert_eq!(server.demo().measure_groups.len(), generated + 1);
+
+    // An incremental reader sees it as the one change.
+    let since = date.to_string();
+    let changed = call(
+        &server,
+        "measure",
+        &[("action", "getmeas"), ("lastupdate", &since)],
+        Some(&access),
+    )
+    .await;
+    let groups = changed["body"]["measuregrps"].as_array().expect("groups");
+    assert_eq!(groups.len(), 1, "{changed}");
+    assert_eq!(groups[0]["grpid"], grpid);
+
+    // A server over the same pinned account keeps the generated data.
+    assert_eq!(neighbour.demo().measure_groups.len(), generated);
+
+    // Nonsense is refused with the reason, and records nothing.
+    for kg in ["", "heavy", "0.5", "NaN", "inf", "900"] {
+        let refused: Value = http()
+            .post(format!("{base}/__weigh_in"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form(&[("kg", kg)]))
+            .send()
+            .await
+            .expect("weigh in")
+            .json()
+            .await
+            .expect("json");
+        let error = refused["error"].as_str().unwrap_or_default();
+        assert!(error.contains("kg"), "kg={kg}: {refused}");
+    }
+    assert!(server.weigh_in(f64::NAN).is_err());
+    assert_eq!(server.demo().measure_groups.len(), generated + 1);
+}

@@ -8,13 +8,14 @@ use delx_withings::fake::{FakeConfig, FakeServer};
 use rmcp::model::{CallToolRequestParams, CallToolResult};
 use rmcp::service::RunningService;
 use rmcp::transport::TokioChildProcess;
-use rmcp::{RoleClient, ServiceExt};
+use rmcp::{ClientHandler, RoleClient, ServiceExt};
 use serde_json::Value;
 
 pub const ALL_SCOPES: &str = "user.info,user.metrics,user.activity";
 
-pub struct Session {
-    pub client: RunningService<RoleClient, ()>,
+/// `H` is the client's handler: `()` ignores what the server sends unasked.
+pub struct Session<H: ClientHandler = ()> {
+    pub client: RunningService<RoleClient, H>,
     pub fake: FakeServer,
     pub home: tempfile::TempDir,
 }
@@ -93,13 +94,25 @@ impl Session {
         home: tempfile::TempDir,
         env: BTreeMap<String, String>,
     ) -> Self {
+        Session::spawn_with((), fake, home, env).await
+    }
+}
+
+impl<H: ClientHandler> Session<H> {
+    /// Like [`Session::spawn`], with `handler` on the client's side.
+    pub async fn spawn_with(
+        handler: H,
+        fake: FakeServer,
+        home: tempfile::TempDir,
+        env: BTreeMap<String, String>,
+    ) -> Self {
         let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_withings-mcp"));
         command.env_clear().env("HOME", home.path()).envs(&env);
         let (transport, _) = TokioChildProcess::builder(command)
             .stderr(std::process::Stdio::null())
             .spawn()
             .expect("spawn withings-mcp");
-        let client = ().serve(transport).await.expect("initialize");
+        let client = handler.serve(transport).await.expect("initialize");
         Self { client, fake, home }
     }
 

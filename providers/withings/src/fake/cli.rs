@@ -127,6 +127,7 @@ async fn serve(args: Args) -> ExitCode {
         "stats_url": format!("{}/{}", server.api_base_url(), super::STATS_PATH),
         "faults_url": format!("{}/{}", server.api_base_url(), super::FAULTS_PATH),
         "clock_url": format!("{}/{}", server.api_base_url(), super::CLOCK_PATH),
+        "weigh_in_url": format!("{}/{}", server.api_base_url(), super::WEIGH_IN_PATH),
         "client_id": server.client_id(),
         "client_secret": server.client_secret(),
         "userid": server.userid(),

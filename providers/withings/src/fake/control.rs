@@ -5,6 +5,8 @@
 //! - `POST /__faults` with `spec=…` (the `--fault` syntax) injects a fault;
 //!   `DELETE /__faults` removes them all.
 //! - `POST /__clock` with `advance=SECONDS` moves the fake's clock forward.
+//! - `POST /__weigh_in` with `kg=KILOGRAMS` records a weigh-in now, so new data
+//!   arrives while a client runs.
 
 use axum::http::Method;
 use serde_json::json;
@@ -12,11 +14,12 @@ use serde_json::json;
 use super::Fault;
 use super::params::Params;
 use super::reply::Reply;
-use super::server::Shared;
+use super::server::{Shared, weight_grams};
 
 pub const STATS_PATH: &str = "__stats";
 pub const FAULTS_PATH: &str = "__faults";
 pub const CLOCK_PATH: &str = "__clock";
+pub const WEIGH_IN_PATH: &str = "__weigh_in";
 
 fn problem(message: &str) -> Reply {
     Reply::Json(json!({ "error": message }))
@@ -58,6 +61,8 @@ pub(crate) fn handle(
             _ => problem("advance=SECONDS is required"),
         },
         (CLOCK_PATH, _) => clock(shared),
+        (WEIGH_IN_PATH, "POST") => weigh_in(shared, params),
+        (WEIGH_IN_PATH, _) => problem("POST kg=KILOGRAMS to record a weigh-in"),
         _ => return None,
     };
     Some(reply)
@@ -65,6 +70,21 @@ pub(crate) fn handle(
 
 fn stats(shared: &Shared) -> Reply {
     Reply::Json(serde_json::to_value(shared.stats.snapshot()).unwrap_or_default())
+}
+
+fn weigh_in(shared: &Shared, params: &Params) -> Reply {
+    let kg = params.get("kg").map(|kg| kg.trim().parse::<f64>());
+    let grams = match kg {
+        Some(Ok(kg)) => weight_grams(kg),
+        Some(Err(_)) | None => return problem("kg=KILOGRAMS is required, as a number"),
+    };
+    match grams {
+        Ok(grams) => {
+            let group = shared.weigh_in(grams);
+            Reply::Json(json!({ "grpid": group.grpid, "date": group.date }))
+        }
+        Err(error) => problem(&error.to_string()),
+    }
 }
 
 fn clock(shared: &Shared) -> Reply {

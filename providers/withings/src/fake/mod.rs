@@ -51,7 +51,7 @@ mod stats;
 pub use cli::{COMMAND_ABOUT, COMMAND_NAME, DEFAULT_PORT, run_cli};
 pub use clock::Clock;
 pub use config::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, FakeConfig};
-pub use control::{CLOCK_PATH, FAULTS_PATH, STATS_PATH};
+pub use control::{CLOCK_PATH, FAULTS_PATH, STATS_PATH, WEIGH_IN_PATH};
 pub use faults::{Fault, FaultId, FaultKind, FaultTarget, Faults, default_message};
 pub use reply::INVALID_TOKEN as INVALID_TOKEN_MESSAGE;
 pub use server::{FakeServer, IssuedTokens};
@@ -72,6 +72,8 @@ pub enum FakeError {
     TimeZone { zone: &'static str, message: String },
     #[error("invalid fake configuration: {0}")]
     Config(String),
+    #[error("a weigh-in of {0} kg is not a person's weight; give 2 to 400 kg")]
+    Weight(f64),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: std::net::SocketAddr,

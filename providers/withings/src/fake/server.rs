@@ -3,7 +3,7 @@
 //! `action` parameter, as Withings does.
 
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -19,7 +19,7 @@ use super::clock::Clock;
 use super::codes::NOT_IMPLEMENTED;
 use super::config::FakeConfig;
 use super::control;
-use super::demo::DemoAccount;
+use super::demo::{DemoAccount, MeasureGroup};
 use super::endpoints;
 use super::faults::Faults;
 use super::oauth::grants::{Grants, Lifetimes};
@@ -31,7 +31,9 @@ use super::stats::{Stats, StatsSnapshot};
 
 pub(crate) struct Shared {
     pub(crate) config: FakeConfig,
-    pub(crate) demo: Arc<DemoAccount>,
+    /// Shared with other servers over the same pinned account until one records
+    /// new data, which then gets a copy of its own.
+    demo: RwLock<Arc<DemoAccount>>,
     pub(crate) clock: Clock,
     pub(crate) faults: Faults,
     pub(crate) stats: Stats,
@@ -39,6 +41,25 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
+    /// The account as it is now; a request keeps the snapshot it started with.
+    pub(crate) fn demo(&self) -> Arc<DemoAccount> {
+        self.demo
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    /// Records a weigh-in at the fake's current time.
+    pub(crate) fn weigh_in(&self, weight_g: i64) -> MeasureGroup {
+        let mut demo = self
+            .demo
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        Arc::make_mut(&mut demo)
+            .weigh_in(weight_g, self.clock.now())
+            .clone()
+    }
+
     pub(crate) fn grants(&self) -> MutexGuard<'_, Grants> {
         self.grants
             .lock()
@@ -62,6 +83,15 @@ pub struct FakeServer {
     generation_time: Duration,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
+}
+
+/// `kg` in grams, as the scale reports it (type 1, unit -3). Anything outside
+/// 2 to 400 kg is a typing mistake, not a person.
+pub(crate) fn weight_grams(kg: f64) -> Result<i64, FakeError> {
+    if !(2.0..=400.0).contains(&kg) {
+        return Err(FakeError::Weight(kg));
+    }
+    Ok((kg * 1000.0).round() as i64)
 }
 
 fn ms(duration: Duration) -> i64 {
@@ -99,7 +129,7 @@ impl FakeServer {
         let shared = Arc::new(Shared {
             faults: Faults::new(config.latency, config.rate_limit_per_minute),
             config,
-            demo,
+            demo: RwLock::new(demo),
             clock: Clock::default(),
             stats: Stats::default(),
             grants: Mutex::new(Grants::new(life)),
@@ -156,14 +186,20 @@ impl FakeServer {
         &self.shared.config
     }
 
-    /// The generated account the server answers from.
-    pub fn demo(&self) -> &DemoAccount {
-        &self.shared.demo
+    /// The account the server answers from, as it is now.
+    pub fn demo(&self) -> Arc<DemoAccount> {
+        self.shared.demo()
+    }
+
+    /// New data arrives: the person steps on the scale now (by the fake's clock)
+    /// and weighs `kg`. Returns the measure group Withings will report.
+    pub fn weigh_in(&self, kg: f64) -> Result<MeasureGroup, FakeError> {
+        Ok(self.shared.weigh_in(weight_grams(kg)?))
     }
 
     /// The demo user's id, as the token endpoint spells it.
     pub fn userid(&self) -> String {
-        self.shared.demo.userid.to_string()
+        self.shared.demo().userid.to_string()
     }
 
     /// How long generating the demo account took.
@@ -192,7 +228,7 @@ impl FakeServer {
     pub fn issue_tokens(&self, scopes: &str) -> IssuedTokens {
         let issued = self.shared.grants().issue(
             &self.shared.config.client_id,
-            self.shared.demo.userid,
+            self.shared.demo().userid,
             Scopes::parse(scopes),
             None,
             self.shared.clock.now_ms(),

@@ -110,6 +110,20 @@ pub(crate) fn composition(weight_kg: f64, fat_percent: f64, dice: &mut Dice) -> 
     ]
 }
 
+/// A weigh-in on the scale at `at` (Unix seconds): weight alone, as a scale reports
+/// for a person it could not analyse further. Used to make new data arrive while a
+/// client runs.
+pub(crate) fn weigh_in(weight_g: i64, at: i64) -> MeasureGroup {
+    group(
+        0,
+        at,
+        at,
+        1,
+        Some(DeviceKind::Scale),
+        vec![measure(weight_g, 1, -3)],
+    )
+}
+
 pub(crate) fn blood_pressure(diastole: i64, systole: i64, pulse: i64) -> Vec<Measure> {
     vec![
         measure(diastole, 9, 0),

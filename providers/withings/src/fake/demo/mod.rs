@@ -230,6 +230,27 @@ impl DemoAccount {
         Ok(account)
     }
 
+    /// Records a new weigh-in of `weight_g` grams at `at` (Unix seconds), as if
+    /// the person had just stepped on the scale; returns the new group. Its
+    /// `grpid` is the largest so far, and `modified` is `at`, so `lastupdate`
+    /// queries see it as new.
+    pub fn weigh_in(&mut self, weight_g: i64, at: i64) -> &MeasureGroup {
+        let mut group = body::weigh_in(weight_g, at);
+        group.grpid = self
+            .measure_groups
+            .iter()
+            .map(|g| g.grpid)
+            .max()
+            .unwrap_or(0)
+            + 1;
+        let place = self
+            .measure_groups
+            .partition_point(|g| (g.date, g.grpid) <= (group.date, group.grpid));
+        self.measure_groups.insert(place, group);
+        self.fill_sessions();
+        &self.measure_groups[place]
+    }
+
     fn zone(&self, name: &str) -> &Zone {
         self.zones
             .iter()

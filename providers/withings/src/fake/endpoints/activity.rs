@@ -14,7 +14,7 @@ use crate::fake::server::Shared;
 const INTRADAY_WINDOW: i64 = 86_400;
 
 pub(super) fn getactivity(shared: &Shared, params: &Params, _: &Bearer) -> Result<Value, Reply> {
-    let demo = &shared.demo;
+    let demo = &*shared.demo();
     let filter = DayFilter::parse(params)?;
     let wanted = requested_fields(params);
     let watch = demo.device(DeviceKind::Watch);
@@ -45,7 +45,7 @@ pub(super) fn getactivity(shared: &Shared, params: &Params, _: &Bearer) -> Resul
 }
 
 pub(super) fn getworkouts(shared: &Shared, params: &Params, _: &Bearer) -> Result<Value, Reply> {
-    let demo = &shared.demo;
+    let demo = &*shared.demo();
     let filter = DayFilter::parse(params)?;
     let wanted = requested_fields(params);
     let watch = demo.device(DeviceKind::Watch);
@@ -80,7 +80,7 @@ pub(super) fn getintradayactivity(
     params: &Params,
     _: &Bearer,
 ) -> Result<Value, Reply> {
-    let demo = &shared.demo;
+    let demo = &*shared.demo();
     let latest = shared.clock.now().min(demo.as_of);
     let (from, to) = match (params.int("startdate")?, params.int("enddate")?) {
         (Some(from), Some(to)) => (from, to.min(from + INTRADAY_WINDOW)),

@@ -9,7 +9,7 @@ use crate::fake::reply::Reply;
 use crate::fake::server::Shared;
 
 pub(super) fn list(shared: &Shared, params: &Params, _: &Bearer) -> Result<Value, Reply> {
-    let demo = &shared.demo;
+    let demo = &*shared.demo();
     let from = params.int("startdate")?;
     let to = params.int("enddate")?;
     let records: Vec<Value> = demo
@@ -46,7 +46,8 @@ pub(super) fn get(shared: &Shared, params: &Params, _: &Bearer) -> Result<Value,
     let Some(signalid) = params.int("signalid")? else {
         return Err(Reply::invalid_params("signalid is required"));
     };
-    let Some(ecg) = shared.demo.ecg(signalid) else {
+    let demo = &*shared.demo();
+    let Some(ecg) = demo.ecg(signalid) else {
         return Err(Reply::invalid_params("unknown signalid"));
     };
     Ok(json!({

@@ -12,7 +12,7 @@ use crate::fake::reply::Reply;
 use crate::fake::server::Shared;
 
 pub(super) fn getmeas(shared: &Shared, params: &Params, _: &Bearer) -> Result<Value, Reply> {
-    let demo = &shared.demo;
+    let demo = &*shared.demo();
     let mut types: Vec<i64> = Vec::new();
     if let Some(kind) = params.int("meastype")? {
         types.push(kind);

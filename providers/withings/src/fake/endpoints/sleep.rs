@@ -5,7 +5,9 @@
 use serde_json::{Map, Value, json};
 
 use super::{DayFilter, page, requested_fields, select, with_more};
-use crate::fake::demo::{DEFAULT_SUMMARY_FIELDS, Night, SLEEP_SERIES_FIELDS, record_model_name};
+use crate::fake::demo::{
+    DEFAULT_SUMMARY_FIELDS, DemoAccount, Night, SLEEP_SERIES_FIELDS, record_model_name,
+};
 use crate::fake::oauth::grants::Bearer;
 use crate::fake::params::Params;
 use crate::fake::reply::Reply;
@@ -13,8 +15,8 @@ use crate::fake::server::Shared;
 
 const DETAIL_WINDOW: i64 = 7 * 86_400;
 
-fn model_id(shared: &Shared, night: &Night) -> (i64, String) {
-    let device = shared.demo.device(night.device);
+fn model_id(demo: &DemoAccount, night: &Night) -> (i64, String) {
+    let device = demo.device(night.device);
     (device.model_id, device.deviceid.clone())
 }
 
@@ -26,13 +28,13 @@ pub(super) fn getsummary(shared: &Shared, params: &Params, _: &Bearer) -> Result
             .map(|f| (*f).to_owned())
             .collect()
     });
-    let nights: Vec<Value> = shared
-        .demo
+    let demo = &*shared.demo();
+    let nights: Vec<Value> = demo
         .nights
         .iter()
         .filter(|n| filter.keeps(n.date, n.modified))
         .map(|night| {
-            let (model_id, hash) = model_id(shared, night);
+            let (model_id, hash) = model_id(demo, night);
             json!({
                 "id": night.id,
                 "timezone": night.timezone,
@@ -71,11 +73,12 @@ pub(super) fn get(shared: &Shared, params: &Params, _: &Bearer) -> Result<Value,
         .collect();
     let mut series = Vec::new();
     let mut model = None;
-    for night in &shared.demo.nights {
+    let demo = &*shared.demo();
+    for night in &demo.nights {
         if night.enddate <= from || night.startdate >= to {
             continue;
         }
-        let (model_id, hash) = model_id(shared, night);
+        let (model_id, hash) = model_id(demo, night);
         model.get_or_insert(night.model());
         for segment in &night.segments {
             if segment.enddate <= from || segment.startdate >= to {

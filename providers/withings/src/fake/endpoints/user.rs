@@ -8,7 +8,7 @@ use crate::fake::reply::Reply;
 use crate::fake::server::Shared;
 
 pub(super) fn getdevice(shared: &Shared, _: &Params, _: &Bearer) -> Result<Value, Reply> {
-    let demo = &shared.demo;
+    let demo = &*shared.demo();
     let devices: Vec<Value> = demo
         .devices
         .iter()
@@ -30,7 +30,8 @@ pub(super) fn getdevice(shared: &Shared, _: &Params, _: &Bearer) -> Result<Value
 }
 
 pub(super) fn getgoals(shared: &Shared, _: &Params, _: &Bearer) -> Result<Value, Reply> {
-    let goals = &shared.demo.goals;
+    let demo = &*shared.demo();
+    let goals = &demo.goals;
     let mut body = Map::new();
     body.insert("steps".into(), json!(goals.steps));
     body.insert("sleep".into(), json!(goals.sleep));

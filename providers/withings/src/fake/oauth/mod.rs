@@ -60,7 +60,7 @@ pub(crate) fn authorize(shared: &Shared, params: &Params) -> Reply {
         &config.client_id,
         redirect_uri,
         scopes,
-        shared.demo.userid,
+        shared.demo().userid,
         shared.clock.now_ms(),
     );
     let query = url::form_urlencoded::Serializer::new(String::new())
@@ -211,7 +211,7 @@ fn revoke(shared: &Shared, params: &Params) -> Result<Reply, Reply> {
     let userid = params
         .get("userid")
         .and_then(|u| u.trim().parse::<u64>().ok())
-        .filter(|u| *u == shared.demo.userid)
+        .filter(|u| *u == shared.demo().userid)
         .ok_or_else(|| Reply::error(BAD_USERID, "The userid provided is absent, or incorrect"))?;
     shared.grants().revoke(&shared.config.client_id, userid);
     Ok(Reply::ok(json!({})))
@@ -228,7 +228,7 @@ fn demo_access(shared: &Shared, params: &Params) -> Result<Reply, Reply> {
     }
     let issued = shared.grants().issue(
         &shared.config.client_id,
-        shared.demo.userid,
+        shared.demo().userid,
         scopes,
         None,
         shared.clock.now_ms(),
