@@ -1199,6 +1199,20 @@ async fn refresh_with_a_signature_and_repeated_requests() {
     assert_eq!(devices(&server, &access).await["status"], 0);
 }
 
+/// A weigh-in through the control route, as a test in another process would.
+async fn weigh_in(base: &str, kg: &str) -> Value {
+    http()
+        .post(format!("{base}/__weigh_in"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form(&[("kg", kg)]))
+        .send()
+        .await
+        .expect("weigh in")
+        .json()
+        .await
+        .expect("json")
+}
+
 #[tokio::test]
 async fn a_weigh_in_is_new_data_for_this_server_only() {
     let neighbour = server().await;
@@ -1209,19 +1223,9 @@ async fn a_weigh_in_is_new_data_for_this_server_only() {
     let newest_before = before["body"]["measuregrps"][0]["grpid"].as_i64().unwrap();
     let generated = server.demo().measure_groups.len();
 
-    // Over the control route, as a test in another process would.
     let base = server.api_base_url();
     let asked = server.clock().now();
-    let weighed: Value = http()
-        .post(format!("{base}/__weigh_in"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(form(&[("kg", "81.25")]))
-        .send()
-        .await
-        .expect("weigh in")
-        .json()
-        .await
-        .expect("json");
+    let weighed = weigh_in(&base, "81.25").await;
     let grpid = weighed["grpid"].as_i64().expect("grpid");
     let date = weighed["date"].as_i64().expect("date");
     assert!(grpid > newest_before, "a new group has the largest id");
@@ -1263,16 +1267,7 @@ async fn a_weigh_in_is_new_data_for_this_server_only() {
 
     // Nonsense is refused with the reason, and records nothing.
     for kg in ["", "heavy", "0.5", "NaN", "inf", "900"] {
-        let refused: Value = http()
-            .post(format!("{base}/__weigh_in"))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(form(&[("kg", kg)]))
-            .send()
-            .await
-            .expect("weigh in")
-            .json()
-            .await
-            .expect("json");
+        let refused = weigh_in(&base, kg).await;
         let error = refused["error"].as_str().unwrap_or_default();
         assert!(error.contains("kg"), "kg={kg}: {refused}");
     }

@@ -11,8 +11,9 @@ use delx_framework::{
 };
 use rmcp::RoleServer;
 use rmcp::model::{
-    CreateMessageRequestParams, ElicitRequestParams, ElicitationSchema, LoggingLevel,
-    LoggingMessageNotificationParam, ProgressNotificationParam, ProgressToken, SamplingMessage,
+    ClientCapabilities, CreateMessageRequestParams, ElicitRequestParams, ElicitationSchema,
+    LoggingLevel, LoggingMessageNotificationParam, ProgressNotificationParam, ProgressToken,
+    SamplingMessage,
 };
 use rmcp::service::{Peer, RequestContext};
 use serde_json::{Map, Value};
@@ -88,13 +89,7 @@ impl CallContext for McpCallContext {
     }
 
     async fn sample(&self, prompt: &str, max_tokens: u32) -> Result<String, ClientRequestError> {
-        let declared = self
-            .peer
-            .peer_info()
-            .is_some_and(|client| client.capabilities.sampling.is_some());
-        if !declared {
-            return Err(ClientRequestError::Unsupported("sampling"));
-        }
+        self.client_declared("sampling", |client| client.sampling.is_some())?;
         let prompt = self.shared.registry.redactor().redact_str(prompt);
         let params =
             CreateMessageRequestParams::new(vec![SamplingMessage::user_text(prompt)], max_tokens);
@@ -118,13 +113,7 @@ impl CallContext for McpCallContext {
         message: &str,
         schema: &Map<String, Value>,
     ) -> Result<Elicitation, ClientRequestError> {
-        let declared = self
-            .peer
-            .peer_info()
-            .is_some_and(|client| client.capabilities.elicitation.is_some());
-        if !declared {
-            return Err(ClientRequestError::Unsupported("elicitation"));
-        }
+        self.client_declared("elicitation", |client| client.elicitation.is_some())?;
         let requested_schema: ElicitationSchema =
             serde_json::from_value(Value::Object(schema.clone())).map_err(|error| {
                 ClientRequestError::Invalid(format!("not an elicitation schema: {error}"))
@@ -150,6 +139,21 @@ impl CallContext for McpCallContext {
             _ => None,
         };
         Ok(Elicitation { action, content })
+    }
+}
+
+impl McpCallContext {
+    /// Asking a client for what it did not declare would only fail later, and
+    /// less clearly.
+    fn client_declared(
+        &self,
+        feature: &'static str,
+        declared: impl FnOnce(&ClientCapabilities) -> bool,
+    ) -> Result<(), ClientRequestError> {
+        match self.peer.peer_info() {
+            Some(client) if declared(&client.capabilities) => Ok(()),
+            _ => Err(ClientRequestError::Unsupported(feature)),
+        }
     }
 }
 
