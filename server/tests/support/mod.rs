@@ -1,9 +1,10 @@
 //! Shared helpers for the server's integration tests.
 //!
 //! The tests drive `spine-server`, the real command line with the example provider
-//! linked in (see `examples/spine`). `cargo test --workspace` builds examples before
-//! running tests; a run filtered with `--test NAME` does not, so add `--examples`
-//! there or the fixture may be stale.
+//! linked in (see `examples/spine`), and other examples of this crate. `cargo test
+//! --workspace` builds examples before running tests; a run filtered with
+//! `--test NAME` does not (and `--examples` builds them only as test harnesses), so
+//! build them first or the binary may be stale.
 
 #![allow(dead_code)] // Each test file uses its own subset.
 
@@ -28,16 +29,21 @@ pub fn workspace_root() -> PathBuf {
 
 /// The example server binary, built next to `withings-mcp`.
 pub fn spine_server() -> PathBuf {
+    example("spine-server")
+}
+
+/// An example binary of this crate, built next to `withings-mcp`.
+pub fn example(name: &str) -> PathBuf {
     let bin = PathBuf::from(env!("CARGO_BIN_EXE_withings-mcp"));
     let path = bin
         .parent()
         .expect("binaries live in a target directory")
         .join("examples")
-        .join(format!("spine-server{}", std::env::consts::EXE_SUFFIX));
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
     assert!(
         path.exists(),
         "{} is missing: run the tests with `cargo test --workspace` (it builds examples), \
-         or add `--examples` to a filtered run: `cargo test -p delx-server --examples --test cli`",
+         or build them before a filtered run: `cargo build -p delx-server --examples`",
         path.display()
     );
     path
