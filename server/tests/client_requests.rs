@@ -11,14 +11,15 @@ use std::sync::{Arc, Mutex};
 
 use delx_withings::fake::DEMO_CLIENT_SECRET;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResult, ClientCapabilities, ClientConfig,
-    CreateMessageRequestParams, CreateMessageResult, ElicitRequestParams, ElicitResult,
-    ElicitationAction, Implementation, SamplingMessage,
+    CallToolResult, ClientCapabilities, ClientConfig, CreateMessageRequestParams,
+    CreateMessageResult, ElicitRequestParams, ElicitResult, ElicitationAction, Implementation,
+    SamplingMessage,
 };
 use rmcp::service::{RequestContext, RunningService};
 use rmcp::transport::TokioChildProcess;
 use rmcp::{ClientHandler, ErrorData, RoleClient, ServiceExt};
 use serde_json::{Value, json};
+use support::text;
 
 /// A client that declares sampling and elicitation only when `declares`, answers
 /// with `elicitation`, and records what the server asked.
@@ -114,23 +115,11 @@ async fn connect(client: Client) -> Session {
 
 impl Session {
     async fn call(&self, name: &str, arguments: Value) -> CallToolResult {
-        let Value::Object(arguments) = arguments else {
-            panic!("arguments must be an object")
-        };
         self.service
-            .call_tool(CallToolRequestParams::new(name.to_owned()).with_arguments(arguments))
+            .call_tool(support::tool_call(name, arguments))
             .await
             .expect("tools/call")
     }
-}
-
-fn text(result: &CallToolResult) -> String {
-    result
-        .content
-        .iter()
-        .filter_map(|c| c.as_text().map(|t| t.text.clone()))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 fn declined() -> ElicitResult {

@@ -8,15 +8,16 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rmcp::model::{
-    ArgumentInfo, CallToolRequestParams, ClientRequest, CompleteRequestParams,
-    GetPromptRequestParams, LoggingLevel, LoggingMessageNotificationParam,
-    ProgressNotificationParam, PromptReference, ReadResourceRequestParams, Reference, Request,
-    ResourceContents, ResourceTemplateReference, ServerResult, SetLevelRequestParams,
+    ArgumentInfo, ClientRequest, CompleteRequestParams, GetPromptRequestParams, LoggingLevel,
+    LoggingMessageNotificationParam, ProgressNotificationParam, PromptReference,
+    ReadResourceRequestParams, Reference, Request, ResourceContents, ResourceTemplateReference,
+    ServerResult, SetLevelRequestParams,
 };
 use rmcp::service::{PeerRequestOptions, RunningService};
 use rmcp::transport::TokioChildProcess;
 use rmcp::{ClientHandler, RoleClient, ServiceExt};
 use serde_json::{Value, json};
+use support::{text as text_of, tool_call as call};
 
 /// Records every notification the server sends.
 #[derive(Clone, Default)]
@@ -74,22 +75,6 @@ async fn connect() -> Session {
         recorder,
         _home: home,
     }
-}
-
-fn call(name: &str, arguments: Value) -> CallToolRequestParams {
-    let Value::Object(arguments) = arguments else {
-        panic!("arguments must be an object");
-    };
-    CallToolRequestParams::new(name.to_owned()).with_arguments(arguments)
-}
-
-fn text_of(result: &rmcp::model::CallToolResult) -> String {
-    result
-        .content
-        .iter()
-        .filter_map(|block| block.as_text().map(|text| text.text.clone()))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 #[tokio::test]

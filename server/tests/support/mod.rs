@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
+use rmcp::model::{CallToolRequestParams, CallToolResult};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
@@ -76,6 +77,24 @@ pub fn skip_external(reason: &str) {
         "DELX_REQUIRE_CLIENTS=1 but {reason}"
     );
     eprintln!("skipped: {reason}");
+}
+
+/// A `tools/call` request; `arguments` must be a JSON object.
+pub fn tool_call(name: &str, arguments: serde_json::Value) -> CallToolRequestParams {
+    let serde_json::Value::Object(arguments) = arguments else {
+        panic!("arguments must be an object")
+    };
+    CallToolRequestParams::new(name.to_owned()).with_arguments(arguments)
+}
+
+/// The text content of a result, joined.
+pub fn text(result: &CallToolResult) -> String {
+    result
+        .content
+        .iter()
+        .filter_map(|block| block.as_text().map(|text| text.text.clone()))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// A finished process's status and output, for assertion messages.

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use delx_framework::auth::{TokenStore, Tokens};
 use delx_withings::fake::{FakeConfig, FakeServer};
-use rmcp::model::{CallToolRequestParams, CallToolResult};
+use rmcp::model::CallToolResult;
 use rmcp::service::RunningService;
 use rmcp::transport::TokioChildProcess;
 use rmcp::{ClientHandler, RoleClient, ServiceExt};
@@ -117,11 +117,8 @@ impl<H: ClientHandler> Session<H> {
     }
 
     pub async fn call(&self, name: &str, arguments: Value) -> CallToolResult {
-        let Value::Object(arguments) = arguments else {
-            panic!("arguments must be an object")
-        };
         self.client
-            .call_tool(CallToolRequestParams::new(name.to_owned()).with_arguments(arguments))
+            .call_tool(super::tool_call(name, arguments))
             .await
             .expect("tools/call")
     }
@@ -134,15 +131,7 @@ impl<H: ClientHandler> Session<H> {
     }
 }
 
-/// The text content of a result, joined.
-pub fn text(result: &CallToolResult) -> String {
-    result
-        .content
-        .iter()
-        .filter_map(|c| c.as_text().map(|t| t.text.clone()))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+pub use super::text;
 
 /// Own real weights (category 1, attribution not 1 or 4) per Paris day: the day's
 /// last weigh-in, as `(unix seconds, kg)`.
