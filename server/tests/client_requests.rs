@@ -11,13 +11,11 @@ use std::sync::{Arc, Mutex};
 
 use delx_withings::fake::DEMO_CLIENT_SECRET;
 use rmcp::model::{
-    CallToolResult, ClientCapabilities, ClientConfig, CreateMessageRequestParams,
-    CreateMessageResult, ElicitRequestParams, ElicitResult, ElicitationAction, Implementation,
-    SamplingMessage,
+    ClientCapabilities, ClientConfig, CreateMessageRequestParams, CreateMessageResult,
+    ElicitRequestParams, ElicitResult, ElicitationAction, Implementation, SamplingMessage,
 };
 use rmcp::service::{RequestContext, RunningService};
-use rmcp::transport::TokioChildProcess;
-use rmcp::{ClientHandler, ErrorData, RoleClient, ServiceExt};
+use rmcp::{ClientHandler, ErrorData, RoleClient};
 use serde_json::{Value, json};
 use support::text;
 
@@ -101,11 +99,7 @@ async fn connect(client: Client) -> Session {
         .env("HOME", home.path())
         .arg("demo")
         .kill_on_drop(true);
-    let (transport, _) = TokioChildProcess::builder(command)
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn withings-mcp-conformance");
-    let service = client.clone().serve(transport).await.expect("initialize");
+    let service = support::serve_stdio(client.clone(), command).await;
     Session {
         service,
         client,
@@ -114,13 +108,26 @@ async fn connect(client: Client) -> Session {
 }
 
 impl Session {
-    async fn call(&self, name: &str, arguments: Value) -> CallToolResult {
-        self.service
+    /// Calls `name` and returns its text, once it is a tool error or not as expected.
+    async fn says(&self, name: &str, arguments: Value, is_error: bool) -> String {
+        let result = self
+            .service
             .call_tool(support::tool_call(name, arguments))
             .await
-            .expect("tools/call")
+            .expect("tools/call");
+        let said = text(&result);
+        assert_eq!(result.is_error, Some(is_error), "{name}: {said}");
+        said
+    }
+
+    /// Calls the fixture that asks the user who they are.
+    async fn ask_who(&self, is_error: bool) -> String {
+        self.says("test_elicitation", json!({"message": WHO}), is_error)
+            .await
     }
 }
+
+const WHO: &str = "Who are you?";
 
 fn declined() -> ElicitResult {
     ElicitResult::new(ElicitationAction::Decline)
@@ -130,23 +137,13 @@ fn declined() -> ElicitResult {
 async fn a_client_that_did_not_declare_sampling_or_elicitation_is_never_asked() {
     let session = connect(Client::new(false, declined())).await;
 
-    let sampling = session.call("test_sampling", json!({"prompt": "Hi"})).await;
-    assert_eq!(sampling.is_error, Some(true), "{}", text(&sampling));
-    assert!(
-        text(&sampling).contains("does not support sampling"),
-        "{}",
-        text(&sampling)
-    );
-
-    let elicitation = session
-        .call("test_elicitation", json!({"message": "Who are you?"}))
+    let said = session
+        .says("test_sampling", json!({"prompt": "Hi"}), true)
         .await;
-    assert_eq!(elicitation.is_error, Some(true), "{}", text(&elicitation));
-    assert!(
-        text(&elicitation).contains("does not support elicitation"),
-        "{}",
-        text(&elicitation)
-    );
+    assert!(said.contains("does not support sampling"), "{said}");
+
+    let said = session.ask_who(true).await;
+    assert!(said.contains("does not support elicitation"), "{said}");
 
     assert!(
         session.client.asked().is_empty(),
@@ -160,15 +157,10 @@ async fn sampling_sends_the_prompt_without_secrets_and_returns_the_models_answer
     let session = connect(Client::new(true, declined())).await;
 
     let prompt = format!("What is the capital of France? My secret is {DEMO_CLIENT_SECRET}.");
-    let result = session
-        .call("test_sampling", json!({"prompt": prompt}))
+    let said = session
+        .says("test_sampling", json!({"prompt": prompt}), false)
         .await;
-    assert_eq!(result.is_error, Some(false), "{}", text(&result));
-    assert!(
-        text(&result).contains("LLM response: Paris."),
-        "{}",
-        text(&result)
-    );
+    assert!(said.contains("LLM response: Paris."), "{said}");
 
     let asked = session.client.asked();
     assert_eq!(asked.len(), 1, "{asked:?}");
@@ -187,18 +179,14 @@ async fn an_accepted_elicitation_returns_what_the_user_entered() {
         .with_content(json!({"username": "ada", "email": "ada@example.org"}));
     let session = connect(Client::new(true, answer)).await;
 
-    let result = session
-        .call("test_elicitation", json!({"message": "Who are you?"}))
-        .await;
-    assert_eq!(result.is_error, Some(false), "{}", text(&result));
-    let said = text(&result);
+    let said = session.ask_who(false).await;
     assert!(said.contains("action=accept"), "{said}");
     assert!(said.contains(r#""username":"ada""#), "{said}");
     assert!(said.contains(r#""email":"ada@example.org""#), "{said}");
 
     let asked = session.client.asked();
     assert_eq!(asked.len(), 1, "{asked:?}");
-    assert_eq!(asked[0]["message"], "Who are you?", "{asked:?}");
+    assert_eq!(asked[0]["message"], WHO, "{asked:?}");
     let schema = &asked[0]["requestedSchema"];
     assert_eq!(schema["type"], "object", "{schema}");
     assert_eq!(schema["properties"]["email"]["type"], "string", "{schema}");
@@ -211,14 +199,7 @@ async fn an_accepted_elicitation_returns_what_the_user_entered() {
 async fn a_declined_elicitation_is_reported_with_no_content() {
     let session = connect(Client::new(true, declined())).await;
 
-    let result = session
-        .call("test_elicitation", json!({"message": "Who are you?"}))
-        .await;
-    assert_eq!(result.is_error, Some(false), "{}", text(&result));
-    assert!(
-        text(&result).contains("action=decline, content={}"),
-        "{}",
-        text(&result)
-    );
+    let said = session.ask_who(false).await;
+    assert!(said.contains("action=decline, content={}"), "{said}");
     assert_eq!(session.client.asked().len(), 1);
 }

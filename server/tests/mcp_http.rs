@@ -44,11 +44,11 @@ async fn rmcp_client_lists_and_calls_over_http() {
     let client = ().serve(transport).await.expect("initialize over HTTP");
     let tools = client.list_all_tools().await.expect("tools/list");
     assert_eq!(tools.len(), 3);
-    let Value::Object(arguments) = json!({"text": "over http", "times": 1}) else {
-        unreachable!()
-    };
     let result = client
-        .call_tool(CallToolRequestParams::new("spine_echo").with_arguments(arguments))
+        .call_tool(support::tool_call(
+            "spine_echo",
+            json!({"text": "over http", "times": 1}),
+        ))
         .await
         .expect("tools/call");
     assert_eq!(

@@ -14,8 +14,7 @@ use rmcp::model::{
     ServerResult, SetLevelRequestParams,
 };
 use rmcp::service::{PeerRequestOptions, RunningService};
-use rmcp::transport::TokioChildProcess;
-use rmcp::{ClientHandler, RoleClient, ServiceExt};
+use rmcp::{ClientHandler, RoleClient};
 use serde_json::{Value, json};
 use support::{text as text_of, tool_call as call};
 
@@ -64,12 +63,8 @@ struct Session {
 async fn connect() -> Session {
     let home = tempfile::tempdir().expect("temp home");
     let command = support::spine_command(home.path());
-    let (transport, _stderr) = TokioChildProcess::builder(command)
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn spine-server");
     let recorder = Recorder::default();
-    let client = recorder.clone().serve(transport).await.expect("initialize");
+    let client = support::serve_stdio(recorder.clone(), command).await;
     Session {
         client,
         recorder,

@@ -9,9 +9,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use delx_withings::fake::{FakeConfig, Fault};
-use rmcp::ServiceExt;
-use rmcp::model::{CallToolRequestParams, CallToolResult};
-use rmcp::transport::TokioChildProcess;
+use rmcp::model::CallToolResult;
 use serde_json::{Value, json};
 use support::withings::{ALL_SCOPES, Session, fake_env, text};
 
@@ -129,15 +127,8 @@ async fn a_second_server_on_the_same_home_works_from_memory() {
         .env_clear()
         .env("HOME", session.home.path())
         .envs(fake_env(&session.fake));
-    let (transport, _) = TokioChildProcess::builder(command)
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("second server");
-    let second = ().serve(transport).await.expect("initialize");
-    let call = |name: &str, args: Value| {
-        let Value::Object(args) = args else { panic!() };
-        CallToolRequestParams::new(name.to_owned()).with_arguments(args)
-    };
+    let second = support::serve_stdio((), command).await;
+    let call = support::tool_call;
     let listed = second
         .call_tool(call("withings_list_activity", past_window()))
         .await

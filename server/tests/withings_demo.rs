@@ -2,9 +2,7 @@
 
 mod support;
 
-use rmcp::ServiceExt;
 use rmcp::model::CallToolRequestParams;
-use rmcp::transport::TokioChildProcess;
 use serde_json::Value;
 
 #[test]
@@ -46,11 +44,7 @@ async fn an_mcp_client_lists_and_calls_tools_on_the_demo() {
     let home = tempfile::tempdir().unwrap();
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_withings-mcp"));
     command.arg("demo").env_clear().env("HOME", home.path());
-    let (transport, _) = TokioChildProcess::builder(command)
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn demo");
-    let client = ().serve(transport).await.expect("initialize");
+    let client = support::serve_stdio((), command).await;
     let tools = client.list_all_tools().await.expect("tools/list");
     assert!(
         tools

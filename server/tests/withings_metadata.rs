@@ -9,10 +9,10 @@ use std::path::Path;
 use std::time::Duration;
 
 use delx_withings::fake::{FakeConfig, FakeServer};
-use rmcp::model::{CallToolRequestParams, ReadResourceRequestParams, ResourceContents};
+use rmcp::model::{ReadResourceRequestParams, ResourceContents};
 use rmcp::service::RunningService;
+use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
-use rmcp::transport::{StreamableHttpClientTransport, TokioChildProcess};
 use rmcp::{RoleClient, ServiceExt};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
@@ -68,11 +68,7 @@ async fn in_home(home: tempfile::TempDir, extra: &[(&str, &str)]) -> Session {
     vars.extend(env(extra));
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_withings-mcp"));
     command.env_clear().env("HOME", home.path()).envs(&vars);
-    let (transport, _) = TokioChildProcess::builder(command)
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn withings-mcp");
-    let client = ().serve(transport).await.expect("initialize");
+    let client = support::serve_stdio((), command).await;
     Session { client, fake, home }
 }
 
@@ -593,12 +589,12 @@ async fn serve_http(token: Option<&str>) -> HttpSession {
 }
 
 async fn audit_over(session: &HttpSession) -> Value {
-    let Value::Object(arguments) = json!({"response_format": "json"}) else {
-        unreachable!()
-    };
     let result = session
         .client
-        .call_tool(CallToolRequestParams::new("withings_privacy_audit").with_arguments(arguments))
+        .call_tool(support::tool_call(
+            "withings_privacy_audit",
+            json!({"response_format": "json"}),
+        ))
         .await
         .expect("tools/call");
     assert_eq!(result.is_error, Some(false));

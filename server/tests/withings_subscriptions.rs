@@ -16,8 +16,8 @@ use std::time::Duration;
 
 use jiff::ToSpan;
 use rmcp::model::{
-    CallToolRequestParams, ErrorCode, ProtocolVersion, ResourceUpdatedNotificationParam,
-    ServerNotification, SubscribeRequestParams, SubscriptionFilter, UnsubscribeRequestParams,
+    ErrorCode, ProtocolVersion, ResourceUpdatedNotificationParam, ServerNotification,
+    SubscribeRequestParams, SubscriptionFilter, UnsubscribeRequestParams,
 };
 use rmcp::service::{NotificationContext, RunningService, ServiceError};
 use rmcp::transport::{StreamableHttpClientTransport, TokioChildProcess};
@@ -82,11 +82,8 @@ impl Recorder {
 }
 
 async fn sync<H: ClientHandler>(client: &RunningService<RoleClient, H>, arguments: Value) -> Value {
-    let Value::Object(arguments) = arguments else {
-        panic!("arguments must be an object")
-    };
     let result = client
-        .call_tool(CallToolRequestParams::new("withings_sync").with_arguments(arguments))
+        .call_tool(support::tool_call("withings_sync", arguments))
         .await
         .expect("tools/call");
     assert_eq!(result.is_error, Some(false), "{result:?}");

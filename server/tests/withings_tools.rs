@@ -4,9 +4,7 @@
 use std::time::Duration;
 
 use delx_withings::fake::FakeConfig;
-use rmcp::ServiceExt;
 use rmcp::model::CallToolRequestParams;
-use rmcp::transport::TokioChildProcess;
 use serde_json::{Value, json};
 
 mod support;
@@ -199,11 +197,8 @@ async fn a_broken_config_file_is_explained_instead_of_crashing_the_server() {
     .unwrap();
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_withings-mcp"));
     command.env_clear().env("HOME", home.path());
-    let (transport, _) = TokioChildProcess::builder(command)
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn withings-mcp");
-    let client = ().serve(transport).await.expect("the server still starts");
+    // The server still starts.
+    let client = support::serve_stdio((), command).await;
     let tools = client.list_all_tools().await.expect("tools/list");
     assert_eq!(tools.len(), 1);
     assert_eq!(tools[0].name, "withings_connection_status");

@@ -15,6 +15,9 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use rmcp::model::{CallToolRequestParams, CallToolResult};
+use rmcp::service::RunningService;
+use rmcp::transport::TokioChildProcess;
+use rmcp::{ClientHandler, RoleClient, ServiceExt};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
@@ -77,6 +80,19 @@ pub fn skip_external(reason: &str) {
         "DELX_REQUIRE_CLIENTS=1 but {reason}"
     );
     eprintln!("skipped: {reason}");
+}
+
+/// `command` spawned as an MCP server on stdio, its stderr dropped, with `handler`
+/// as the initialized client.
+pub async fn serve_stdio<H: ClientHandler>(
+    handler: H,
+    command: Command,
+) -> RunningService<RoleClient, H> {
+    let (transport, _) = TokioChildProcess::builder(command)
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn the server");
+    handler.serve(transport).await.expect("initialize")
 }
 
 /// A `tools/call` request; `arguments` must be a JSON object.

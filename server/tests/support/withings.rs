@@ -7,8 +7,7 @@ use delx_framework::auth::{TokenStore, Tokens};
 use delx_withings::fake::{FakeConfig, FakeServer};
 use rmcp::model::CallToolResult;
 use rmcp::service::RunningService;
-use rmcp::transport::TokioChildProcess;
-use rmcp::{ClientHandler, RoleClient, ServiceExt};
+use rmcp::{ClientHandler, RoleClient};
 use serde_json::Value;
 
 pub const ALL_SCOPES: &str = "user.info,user.metrics,user.activity";
@@ -108,11 +107,7 @@ impl<H: ClientHandler> Session<H> {
     ) -> Self {
         let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_withings-mcp"));
         command.env_clear().env("HOME", home.path()).envs(&env);
-        let (transport, _) = TokioChildProcess::builder(command)
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("spawn withings-mcp");
-        let client = handler.serve(transport).await.expect("initialize");
+        let client = super::serve_stdio(handler, command).await;
         Self { client, fake, home }
     }
 
